@@ -1,0 +1,270 @@
+# shellcheck shell=bash
+# Sourced, not run.
+#
+# Helpers shared by build.sh and the stage scripts: messages, logged commands,
+# the sources manifest, fetching, verifying and unpacking sources.
+# Stage results depend on this file: it is part of every stage's cache key.
+#
+# Expects: TOP (repository root), CACHE (stage cache root). Stages also get
+# STAGE_WORK, STAGE_OUT, LOG_DIR, JOBS and the target's TARGET_* variables.
+
+MANIFEST=${MANIFEST:-$TOP/scripts/sources.manifest}
+PATCH_DIR=${PATCH_DIR:-$TOP/scripts/patches}
+SOURCES=${SOURCES:-$CACHE/sources}
+OFFLINE=${OFFLINE:-0}
+# Upstream sites get a short connect timeout: when they are unreachable, the
+# Debian fallback must not wait long.
+CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
+
+msg() { printf '%s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+# One clear line and a non-zero exit. Inside a stage this ends the stage's
+# subshell; the engine reports the stage as failed.
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# run_logged NAME CMD...: run CMD with its output in $LOG_DIR/NAME.log.
+# On failure, leave the command and the log's path in $STAGE_WORK/.failed so
+# the engine can show them, and return the command's status.
+run_logged() {
+  local name=$1; shift
+  local log="$LOG_DIR/$name.log" rc=0
+  mkdir -p "$LOG_DIR"
+  printf '+ (cd %q &&%s)\n' "$PWD" "$(printf ' %q' "$@")" >>"$log"
+  "$@" >>"$log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    if [ -n "${STAGE_WORK:-}" ]; then
+      printf '%s\n%s\n' "$(printf '%q ' "$@")" "$log" >"$STAGE_WORK/.failed"
+    fi
+    return "$rc"
+  fi
+}
+
+# --- the sources manifest -------------------------------------------------
+
+# manifest_block NAME: the block's lines, comments dropped (part of cache keys).
+manifest_block() {
+  awk -v want="[$1]" '
+    /^[[:space:]]*(#|$)/ { next }
+    /^\[/ { inblk = ($1 == want); next }
+    inblk { print }' "$MANIFEST"
+}
+
+# manifest_get NAME KEY: one value; dies when the package or key is missing.
+manifest_get() {
+  local val
+  val=$(manifest_block "$1" | awk -v k="$2" -F '[[:space:]]*=[[:space:]]*' '
+    { sub(/^[[:space:]]+/, "") } $1 == k { sub(/[[:space:]]+$/, "", $2); print $2; exit }')
+  [ -n "$val" ] || die "sources manifest: no '$2' for package '$1' in $MANIFEST"
+  printf '%s\n' "$val"
+}
+
+manifest_packages() { sed -n 's/^\[\(.*\)\]$/\1/p' "$MANIFEST"; }
+
+# --- fetching and verifying ------------------------------------------------
+
+# verify_file FILE SHA256: on mismatch, move the file aside (FILE.bad) and die
+# with one line naming it, the expected and the actual hash.
+verify_file() {
+  local file=$1 want=$2 got
+  got=$(sha256_of "$file")
+  [ "$got" = "$want" ] && return 0
+  mv -f "$file" "$file.bad"
+  die "checksum mismatch: $file: expected $want, got $got (moved to $file.bad)"
+}
+
+# fetch_upstream NAME: download the upstream tarball into $SOURCES.
+fetch_upstream() {
+  local name=$1 url file sha tmp
+  url=$(manifest_get "$name" url)
+  sha=$(manifest_get "$name" sha256)
+  file="$SOURCES/${url##*/}"
+  tmp="$file.part.$$"
+  have curl || return 1
+  msg "  fetch $name: $url"
+  if ! curl -fsSL --connect-timeout "$CONNECT_TIMEOUT" --retry 1 -o "$tmp" "$url" 2>/dev/null; then
+    rm -f "$tmp"
+    return 1
+  fi
+  if [ "$sha" = unverified ]; then
+    warn "$name: no published hash for ${url##*/}; using it UNVERIFIED"
+  else
+    verify_file "$tmp" "$sha"
+  fi
+  mv -f "$tmp" "$file"
+}
+
+# debian_mirror: DEBIAN_MIRROR, else the first Debian archive in the host's apt
+# sources (security and ports archives hold no source packages we need).
+debian_mirror() {
+  if [ -n "${DEBIAN_MIRROR:-}" ]; then printf '%s\n' "$DEBIAN_MIRROR"; return; fi
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -r "$f" ] || continue
+    grep -Eo '(https?|file)://[^[:space:]]+/debian/?([[:space:]]|$)' "$f" | tr -d '[:space:]\n' |
+      sed 's#/*$##; q' | grep . && return
+  done
+  return 1
+}
+
+# apt_private ARGS...: apt-get with our own sources list and state, so the
+# host's apt configuration is never edited.
+apt_private() {
+  local d="$CACHE/apt"
+  apt-get -q -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" -o Dir::State::status=/dev/null \
+    -o APT::Sandbox::User=root "$@"
+}
+
+apt_private_setup() {
+  local suite=$1 d="$CACHE/apt" mirror
+  mirror=$(debian_mirror) ||
+    die "no Debian mirror in the host's apt sources; set DEBIAN_MIRROR=<Debian archive URL>"
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+  local want="deb-src $mirror $suite main"
+  if [ "$(cat "$d/sources.list" 2>/dev/null)" != "$want" ] || [ ! -e "$d/lists/.updated" ]; then
+    printf '%s\n' "$want" >"$d/sources.list"
+    rm -f "$d/lists/.updated"
+    apt_private update >&2 || die "apt-get update of the private Debian source list failed"
+    touch "$d/lists/.updated"
+  fi
+}
+
+# fetch_debian NAME: the orig tarball through `apt-get source --download-only`.
+fetch_debian() {
+  local name=$1 pkg ver suite orig sha dl
+  pkg=$(manifest_get "$name" deb_package)
+  ver=$(manifest_get "$name" deb_version)
+  suite=$(manifest_get "$name" deb_suite)
+  orig=$(manifest_get "$name" deb_orig)
+  sha=$(manifest_get "$name" deb_sha256)
+  have apt-get || die "$name: not in the source cache, upstream unreachable, and no apt-get for the Debian fallback"
+  apt_private_setup "$suite"
+  msg "  fetch $name: Debian source package $pkg=$ver"
+  dl=$(mktemp -d "$SOURCES/.apt.XXXXXX")
+  # Only the orig tarball is needed: a missing .debian.tar is not an error.
+  (cd "$dl" && apt_private source --download-only "$pkg=$ver" >&2) || true
+  if [ ! -f "$dl/$orig" ]; then
+    rm -rf "$dl"
+    debian_gone "$name" "$pkg" "$ver"
+  fi
+  verify_file "$dl/$orig" "$sha"
+  mv -f "$dl/$orig" "$SOURCES/$orig"
+  rm -rf "$dl"
+}
+
+# debian_gone: the archive keeps current versions only; name what it has now.
+debian_gone() {
+  local name=$1 pkg=$2 ver=$3 now
+  now=$(apt_private showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
+  [ -n "$now" ] || die "$name: Debian source package $pkg not found in the archive"
+  die "$name: Debian no longer has $pkg $ver (it has $now); re-pin with: scripts/repin-debian.sh $name $now"
+}
+
+# source_tarball NAME: make sure a verified tarball for NAME is in $SOURCES,
+# fetching it if needed. Sets SRC_TARBALL and SRC_ORIGIN (upstream|debian).
+source_tarball() {
+  local name=$1 url up deb sha
+  url=$(manifest_get "$name" url)
+  sha=$(manifest_get "$name" sha256)
+  up="$SOURCES/${url##*/}"
+  deb="$SOURCES/$(manifest_get "$name" deb_orig)"
+  mkdir -p "$SOURCES"
+  SRC_TARBALL=$up SRC_ORIGIN=upstream
+  if [ -f "$up" ]; then
+    [ "$sha" = unverified ] || verify_file "$up" "$sha"
+    return
+  fi
+  SRC_TARBALL=$deb SRC_ORIGIN=debian
+  if [ -f "$deb" ]; then
+    verify_file "$deb" "$(manifest_get "$name" deb_sha256)"
+    return
+  fi
+  [ "$OFFLINE" = 1 ] && die "$name: not in the source cache $SOURCES and --offline was given"
+  if fetch_upstream "$name"; then SRC_TARBALL=$up SRC_ORIGIN=upstream; return; fi
+  fetch_debian "$name"
+}
+
+# --- unpacking ------------------------------------------------------------
+
+# unpack_into TARBALL DIR UNPACK: extract so that DIR is the source tree.
+unpack_into() {
+  local tarball=$1 dest=$2 how=$3 tmp top
+  tmp=$(mktemp -d "$dest.unpack.XXXXXX")
+  case $how in
+    tar) tar -xf "$tarball" -C "$tmp" ;;
+    nested:*)
+      # A tarball inside the tarball (Debian's gcc): extract only the inner one.
+      local inner=${how#nested:}
+      tar -xf "$tarball" -C "$tmp" --wildcards "*/$inner"
+      mkdir "$tmp/inner"
+      tar -xf "$(find "$tmp" -name "$inner" -print -quit)" -C "$tmp/inner"
+      tmp="$tmp/inner" ;;
+    *) die "unknown unpack method '$how'" ;;
+  esac
+  top=$(find "$tmp" -mindepth 1 -maxdepth 1)
+  if [ "$(printf '%s\n' "$top" | wc -l)" != 1 ] || [ ! -d "$top" ]; then
+    die "$tarball: expected exactly one top directory"
+  fi
+  mv "$top" "$dest"
+  rm -rf "${dest}.unpack."*
+}
+
+# patch_list NAME: the package's patches, in order.
+patch_list() {
+  local d="$PATCH_DIR/$1"
+  [ -d "$d" ] || return 0
+  find "$d" -maxdepth 1 -name '*.patch' | LC_ALL=C sort
+}
+
+# source_dir NAME: an unpacked, patched tree for NAME (shared by all stages,
+# never written to by builds). Keyed by tarball and patches, made atomically.
+source_dir() {
+  local name=$1 tarball how key dir p
+  source_tarball "$name"
+  tarball=$SRC_TARBALL
+  how=tar
+  [ "$SRC_ORIGIN" = debian ] && how=$(manifest_get "$name" deb_unpack)
+  key=$( { sha256_of "$tarball"; patch_list "$name" | while read -r p; do sha256_of "$p"; done; } |
+    sha256sum | cut -c1-12)
+  dir="$CACHE/src/$name-$(manifest_get "$name" version)-$key"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$CACHE/src"
+    local tmp="$dir.tmp.$$"
+    rm -rf "$tmp"
+    msg "  unpack $name (${tarball##*/})"
+    unpack_into "$tarball" "$tmp" "$how"
+    while read -r p; do
+      [ -n "$p" ] || continue
+      patch -d "$tmp" -p1 -N --batch --quiet <"$p" >&2 || die "$name: patch ${p##*/} does not apply"
+    done < <(patch_list "$name")
+    mv "$tmp" "$dir"
+  fi
+  printf '%s\n' "$dir"
+}
+
+# --- building ---------------------------------------------------------------
+
+# Compilers for programs that run on the build host; ccache when installed.
+host_cc() { if have ccache; then printf 'ccache gcc'; else printf 'gcc'; fi; }
+host_cxx() { if have ccache; then printf 'ccache g++'; else printf 'g++'; fi; }
+
+# Flags for everything we build: no debug info (size, speed), and no build
+# paths in what we ship.
+build_cflags() { printf '%s' "-O2 -g0 -ffile-prefix-map=$CACHE=/build"; }
+
+# autotools_build NAME SRC BUILD DESTDIR [CONFIGURE-ARGS...]: configure out of
+# tree, make, make install (into DESTDIR when not empty); steps logged as NAME-*.
+autotools_build() {
+  local name=$1 src=$2 build=$3 destdir=$4; shift 4
+  mkdir -p "$build"
+  (
+    cd "$build" || exit
+    run_logged "$name-configure" "$src/configure" "$@"
+    run_logged "$name-make" make -j"$JOBS" MAKEINFO=true
+    run_logged "$name-install" make install MAKEINFO=true ${destdir:+DESTDIR="$destdir"}
+  )
+}

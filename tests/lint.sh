@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Lint: shellcheck on every shell file in the repository.
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/testlib.sh"
+cd "$TOP"
+
+shell_files() {
+  git ls-files -co --exclude-standard | while IFS= read -r f; do
+    [ -f "$f" ] || continue
+    case $f in
+      *.sh|.ci/run|targets/*) printf '%s\n' "$f" ;;
+      *) head -n1 "$f" | grep -Eq '^#!.*(ba)?sh' && printf '%s\n' "$f" ;;
+    esac
+  done
+  return 0
+}
+
+if ! command -v shellcheck >/dev/null; then
+  skip shellcheck "shellcheck is not installed (apt-get install shellcheck)"
+  finish
+fi
+while IFS= read -r f; do
+  check "shellcheck $f" shellcheck -x -s bash "$f"
+done < <(shell_files)
+finish

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# tests/run.sh [--full] [--no-install]: the project's test suite.
+#
+# Default tier (CI): lint, unit tests, ccwrap tests, the `cross` stage built
+# from source and the tests that use it. --full adds every later stage and its
+# end-to-end tests (hours; resumes from the stage cache).
+# Ends with "N passed, N failed, N skipped"; exits non-zero if anything failed.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$TOP"
+FULL=0 NO_INSTALL=0
+for a in "$@"; do
+  case $a in
+    --full) FULL=1 ;;
+    --no-install) NO_INSTALL=1 ;;
+    -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) printf 'error: unknown option %s (use --full, --no-install)\n' "$a" >&2; exit 2 ;;
+  esac
+done
+
+PASSED=0 FAILED=0 SKIPPED=0
+LOGS="$TOP/out/tests"
+mkdir -p "$LOGS"
+
+# command:Debian-package pairs the tests need beyond build.sh's own.
+TEST_TOOLS="shellcheck:shellcheck qemu-aarch64-static:qemu-user-static valgrind:valgrind
+clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu cmake:cmake meson:meson
+ninja:ninja-build hyperfine:hyperfine"
+# Files (not commands) some tests need, with their packages.
+TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
+
+missing_test_packages() {
+  local pair
+  for pair in $TEST_TOOLS; do command -v "${pair%%:*}" >/dev/null || printf '%s\n' "${pair#*:}"; done
+  for pair in $TEST_FILES; do [ -e "${pair%%:*}" ] || printf '%s\n' "${pair#*:}"; done
+}
+
+install_prereqs() {
+  local missing
+  missing=$(missing_test_packages | sort -u | tr '\n' ' ')
+  [ -n "$missing" ] || return 0
+  if [ "$NO_INSTALL" = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    printf 'installing test prerequisites: %s(apt-get)\n' "$missing"
+    # shellcheck disable=SC2086 # a list of package names
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing; } \
+      >"$LOGS/apt-install.log" 2>&1 || { printf 'error: apt-get install failed, see %s\n' "$LOGS/apt-install.log"; exit 1; }
+  else
+    printf 'note: missing test packages (tests needing them will skip): %s\n' "$missing"
+  fi
+}
+
+# tally LINE...: count ok / not ok / skip lines printed by a test.
+tally() {
+  local line
+  while IFS= read -r line; do
+    case $line in
+      'not ok '*) FAILED=$((FAILED + 1)) ;;
+      'ok '*) PASSED=$((PASSED + 1)) ;;
+      'skip '*) SKIPPED=$((SKIPPED + 1)) ;;
+    esac
+  done
+}
+
+# run_test SCRIPT: run one test script, show and count its lines.
+run_test() {
+  local t=$1 name log rc=0 start=$SECONDS
+  name=${t#tests/}; name=${name%.sh}
+  log="$LOGS/${name//\//-}.log"
+  printf '== %s\n' "$name"
+  timeout "${TEST_TIMEOUT:-2400}" bash "$t" >"$log" 2>&1 </dev/null || rc=$?
+  grep -E '^(ok|not ok|skip) |^#' "$log" || true
+  tally < <(grep -E '^(ok|not ok|skip) ' "$log")
+  if [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+    printf 'not ok %s (exit %d without a failed check; log: %s)\n' "$name" "$rc" "$log"
+    tail -n 15 "$log" | sed 's/^/#   /'
+    FAILED=$((FAILED + 1))
+  fi
+  printf '   (%ds, log: %s)\n' $((SECONDS - start)) "$log"
+}
+
+run_dir() {
+  local t
+  for t in "$1"/*.sh; do [ -e "$t" ] && run_test "$t"; done
+  return 0
+}
+
+# build STAGE: one check line for building a stage through build.sh.
+build() {
+  local stage=$1 log="$LOGS/build-$1.log" start=$SECONDS
+  printf '== build %s\n' "$stage"
+  if ./build.sh aarch64 "$stage" >"$log" 2>&1 </dev/null; then
+    grep -E '^\[' "$log" || true
+    printf 'ok build %s stage (%ds)\n' "$stage" $((SECONDS - start)); PASSED=$((PASSED + 1))
+  else
+    printf 'not ok build %s stage (log: %s)\n' "$stage" "$log"; tail -n 40 "$log" | sed 's/^/#   /'
+    FAILED=$((FAILED + 1)); return 1
+  fi
+}
+
+main() {
+  install_prereqs
+  run_test tests/lint.sh
+  run_dir tests/unit
+  run_dir tests/ccwrap
+  if build cross; then
+    run_dir tests/cross
+  else
+    printf 'skip tests/cross/*: the cross stage did not build\n'; SKIPPED=$((SKIPPED + 1))
+  fi
+  if [ "$FULL" = 1 ]; then
+    run_dir tests/full
+  fi
+  printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+  [ "$FAILED" = 0 ]
+}
+
+main

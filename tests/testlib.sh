@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Sourced by test scripts. A test script prints one line per check:
+#   ok NAME | not ok NAME | skip NAME: REASON
+# and exits non-zero if any check failed. tests/run.sh counts the lines.
+
+# shellcheck disable=SC2034 # used by the test scripts
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FAILED=0
+
+ok() { printf 'ok %s\n' "$*"; }
+not_ok() { printf 'not ok %s\n' "$*"; FAILED=1; }
+skip() { printf 'skip %s: %s\n' "$1" "$2"; }
+
+# check NAME CMD...: ok if CMD succeeds; on failure show its output.
+check() {
+  local name=$1 out; shift
+  if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   /'; fi
+}
+
+# expect_fail NAME PATTERN CMD...: CMD must fail and print PATTERN (grep -E).
+expect_fail() {
+  local name=$1 pat=$2 out rc=0; shift 2
+  out=$("$@" 2>&1) || rc=$?
+  if [ "$rc" -ne 0 ] && grep -Eq -- "$pat" <<<"$out"; then ok "$name"; else
+    not_ok "$name"; printf '#   exit %s, output:\n' "$rc"; printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   /'
+  fi
+}
+
+# A scratch directory removed when the script exits (its name has a space,
+# so every path through it is tested for quoting).
+scratch() {
+  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/crossboot test.XXXXXX")
+  trap 'rm -rf "$SCRATCH"' EXIT
+}
+
+finish() { exit "$FAILED"; }
