@@ -161,6 +161,7 @@ run_stage() {
   set +e
   (
     set -e
+    STAGE_SHELL_PID=$BASHPID
     # shellcheck disable=SC2034 # for the stage script
     STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s"
     export JOBS

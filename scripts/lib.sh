@@ -18,9 +18,15 @@ CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
 
 msg() { printf '%s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
-# One clear line and a non-zero exit. Inside a stage this ends the stage's
-# subshell; the engine reports the stage as failed.
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# One clear line and a non-zero exit. Inside a stage it ends the whole stage,
+# even from a command substitution (as Aboriginal's dienow does).
+die() {
+  printf 'error: %s\n' "$*" >&2
+  if [ -n "${STAGE_SHELL_PID:-}" ] && [ "$BASHPID" != "$STAGE_SHELL_PID" ]; then
+    kill -TERM "$STAGE_SHELL_PID" 2>/dev/null
+  fi
+  exit 1
+}
 
 have() { command -v "$1" >/dev/null 2>&1; }
 

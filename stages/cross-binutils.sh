@@ -5,10 +5,12 @@ STAGE_DEPS=""
 STAGE_SOURCES="binutils"
 
 stage_build() {
-  local cflags; cflags=$(build_cflags)
+  local cflags src
+  cflags=$(build_cflags)
+  src=$(source_dir binutils)
   # An empty prefix plus DESTDIR keeps every path relative to the install dir.
   # --with-sysroot lets ccwrap's glibc mode pass --sysroot to ld.
-  autotools_build binutils "$(source_dir binutils)" "$STAGE_WORK/binutils" "$STAGE_OUT" \
+  autotools_build binutils "$src" "$STAGE_WORK/binutils" "$STAGE_OUT" \
     --prefix= --target="$TARGET_TRIPLET" --with-sysroot="/$TARGET_TRIPLET" \
     --disable-nls --disable-werror --disable-multilib --disable-gprofng --disable-gdb \
     --disable-sim --without-zstd --without-debuginfod --enable-deterministic-archives \

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# ok never fails, so `cond && ok || not_ok` is safe; bash -c scripts are quoted on purpose.
+# shellcheck disable=SC2015,SC2016
+# Unit tests of the stage engine and source handling, on a fake project:
+# manifest parsing, checksum failure, cache keys, interrupted stages, errors.
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+
+P="$SCRATCH/project"       # a fake checkout: the real engine, fake stages
+export CROSSBOOT_CACHE="$SCRATCH/cache"
+mkdir -p "$P/scripts" "$P/stages" "$P/targets" "$SCRATCH/upstream"
+cp "$TOP/build.sh" "$P/"
+cp "$TOP/scripts/lib.sh" "$P/scripts/"
+printf 'TARGET_TRIPLET=fake-linux-musl\n' >"$P/targets/fake"
+
+# A package "hello" whose upstream is a local file:// tarball.
+mkdir -p "$SCRATCH/upstream/hello-1.0"
+printf 'hello\n' >"$SCRATCH/upstream/hello-1.0/README"
+tar -C "$SCRATCH/upstream" -czf "$SCRATCH/upstream/hello-1.0.tar.gz" hello-1.0
+HELLO_SHA=$(sha256sum "$SCRATCH/upstream/hello-1.0.tar.gz" | cut -d' ' -f1)
+cat >"$P/scripts/sources.manifest" <<EOF
+# test manifest
+[hello]
+version     = 1.0
+url         = file://${SCRATCH// /%20}/upstream/hello-1.0.tar.gz
+sha256      = $HELLO_SHA
+sha256_from = this test
+deb_package = hello
+deb_version = 1.0-1
+deb_suite   = none
+deb_orig    = hello_1.0.orig.tar.gz
+deb_sha256  = 0000000000000000000000000000000000000000000000000000000000000000
+deb_unpack  = tar
+
+[other]
+version     = 2.0
+url         = file://${SCRATCH// /%20}/upstream/none.tar.gz
+sha256      = unverified
+sha256_from = none
+deb_package = other
+deb_version = 2.0-1
+deb_suite   = none
+deb_orig    = other_2.0.orig.tar.gz
+deb_sha256  = 1111111111111111111111111111111111111111111111111111111111111111
+deb_unpack  = nested:other-2.0.tar.xz
+EOF
+
+# Stages: a <- b (b depends on a), c uses the "hello" source, slow sleeps.
+cat >"$P/stages/a.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_DEPS=""
+stage_build() { echo a >"$STAGE_OUT/a"; }
+EOF
+cat >"$P/stages/b.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_DEPS="a"
+STAGE_EXPORT=1
+stage_build() { cat "$(dep_dir a)/a" >"$STAGE_OUT/b"; echo b >>"$STAGE_OUT/b"; }
+EOF
+cat >"$P/stages/c.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_SOURCES="hello"
+stage_build() { cp "$(source_dir hello)/README" "$STAGE_OUT/"; }
+EOF
+cat >"$P/stages/slow.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_DEPS="a"
+stage_build() {
+  touch "$STAGE_OUT/partial"; : >"$MARK"
+  sleep "${SLOW_SECONDS:-0}"
+  touch "$STAGE_OUT/complete"
+}
+EOF
+cat >"$P/stages/broken.sh" <<'EOF'
+# shellcheck shell=bash
+stage_build() { run_logged step-one false; }
+EOF
+
+B() { "$P/build.sh" --no-install "$@"; }
+# built_stages OUTPUT: the stages a run built (not cached), space separated.
+built() { grep -o '\] [a-z]* *building' <<<"$1" | awk '{print $2}' | sort | tr '\n' ' '; }
+
+# --- manifest ---
+(
+  TOP=$P CACHE=$CROSSBOOT_CACHE
+  . "$P/scripts/lib.sh"
+  [ "$(manifest_get hello version)" = 1.0 ] && [ "$(manifest_get other deb_unpack)" = nested:other-2.0.tar.xz ]
+) && ok "manifest_get reads values" || not_ok "manifest_get reads values"
+expect_fail "manifest_get: a missing key is one clear error" "no 'nope' for package 'hello'" \
+  bash -c 'TOP=$1 CACHE=$2; . "$1/scripts/lib.sh"; manifest_get hello nope' _ "$P" "$CROSSBOOT_CACHE"
+expect_fail "manifest_get: a missing package is an error" "no 'version' for package 'absent'" \
+  bash -c 'TOP=$1 CACHE=$2; . "$1/scripts/lib.sh"; manifest_get absent version' _ "$P" "$CROSSBOOT_CACHE"
+(
+  TOP=$P CACHE=$CROSSBOOT_CACHE
+  . "$P/scripts/lib.sh"
+  [ "$(manifest_packages | tr '\n' ' ')" = "hello other " ]
+) && ok "manifest lists its packages" || not_ok "manifest lists its packages"
+
+# --- arguments ---
+out=$(B bogus 2>&1) && rc=0 || rc=$?
+if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && grep -q "valid targets: fake" <<<"$out"; then
+  ok "unknown target: one line naming the valid ones, non-zero exit"
+else not_ok "unknown target: one line naming the valid ones ($rc: $out)"; fi
+check "--list-targets" bash -c '[ "$("$1" --list-targets)" = fake ]' _ "$P/build.sh"
+expect_fail "unknown stage is an error" "unknown stage 'nosuch'" B fake nosuch
+expect_fail "bad --jobs is an error" "--jobs needs a positive number" B --jobs x fake a
+check "--list-stages puts dependencies first" bash -c '"$1" --list-stages | tr "\n" " " | grep -Eq "a .*b "' _ "$P/build.sh"
+
+# --- building and caching ---
+out=$(B fake b 2>&1) || true
+[ "$(built "$out")" = "a b " ] && ok "first run builds a and b" || not_ok "first run builds a and b: $out"
+check "exported stage lands in out/" test -f "$P/out/fake/b/b"
+start=$SECONDS
+out=$(B fake b 2>&1) || true
+if [ -z "$(built "$out")" ] && [ "$(grep -c cached <<<"$out")" = 2 ] && [ $((SECONDS - start)) -lt 30 ]; then
+  ok "second run: every stage cached, in $((SECONDS - start))s"
+else not_ok "second run: every stage cached: $out"; fi
+B fake c >/dev/null 2>&1 || true
+printf '# changed\n' >>"$P/stages/a.sh"
+out=$(B fake b 2>&1) || true; B fake c >/dev/null 2>&1 || true
+[ "$(built "$out")" = "a b " ] && ok "changing a stage rebuilds it and its dependents" || not_ok "change a: $out"
+out=$(B fake c 2>&1) || true
+[ -z "$(built "$out")" ] && ok "an unrelated stage stays cached" || not_ok "c rebuilt after changing a: $out"
+sed -i 's/^sha256_from = this test/sha256_from = this test, edited/' "$P/scripts/sources.manifest"
+out=$(B fake c 2>&1) || true; out_b=$(B fake b 2>&1) || true
+if [ "$(built "$out")" = "c " ] && [ -z "$(built "$out_b")" ]; then
+  ok "changing a manifest entry rebuilds only the stages using it"
+else not_ok "manifest change: c: $out / b: $out_b"; fi
+printf 'TARGET_EXTRA=1\n' >>"$P/targets/fake"
+out=$(B fake b 2>&1) || true
+[ "$(built "$out")" = "a b " ] && ok "changing the target file rebuilds everything" || not_ok "target change: $out"
+out=$(B --rebuild a fake b 2>&1) || true
+[ "$(built "$out")" = "a b " ] && ok "--rebuild a rebuilds a and its dependents" || not_ok "--rebuild: $out"
+check "source unpacked from the upstream tarball" grep -q hello "$CROSSBOOT_CACHE/stages/fake/"c-*/README
+
+# --- checksums ---
+rm -rf "$CROSSBOOT_CACHE/src" "$CROSSBOOT_CACHE/stages/fake/"c-*
+printf 'corrupt' >>"$CROSSBOOT_CACHE/sources/hello-1.0.tar.gz"
+bad_sha=$(sha256sum "$CROSSBOOT_CACHE/sources/hello-1.0.tar.gz" | cut -d' ' -f1)
+out=$(B fake c 2>&1) && rc=0 || rc=$?
+if [ "$rc" -ne 0 ] && grep -q "checksum mismatch: .*hello-1.0.tar.gz: expected $HELLO_SHA, got $bad_sha" <<<"$out"; then
+  ok "a corrupted tarball stops the build naming file, expected and actual hash"
+else not_ok "corrupted tarball: $rc: $out"; fi
+check "the bad file is moved aside" test -f "$CROSSBOOT_CACHE/sources/hello-1.0.tar.gz.bad"
+check "nothing was extracted from the bad file" bash -c '! ls "$1"/src/hello-* >/dev/null 2>&1' _ "$CROSSBOOT_CACHE"
+out=$(B fake c 2>&1) && ok "the next run fetches a good copy again" || not_ok "refetch: $out"
+out=$(B --offline fake c 2>&1) && ok "--offline works from the source cache" || not_ok "--offline: $out"
+rm -f "$CROSSBOOT_CACHE/sources/hello-1.0.tar.gz"
+rm -rf "$CROSSBOOT_CACHE/stages/fake/"c-*
+expect_fail "--offline with an empty source cache is one clear error" "not in the source cache .* --offline" \
+  B --offline fake c
+
+# --- failures and interruptions ---
+out=$(B fake broken 2>&1) && rc=0 || rc=$?
+if [ "$rc" -ne 0 ] && grep -q "stage broken FAILED in: false" <<<"$out" && grep -q "step-one.log" <<<"$out"; then
+  ok "a failing stage names the command and its log"
+else not_ok "failing stage report: $rc: $out"; fi
+export MARK="$SCRATCH/slow-started"
+SLOW_SECONDS=60 setsid "$P/build.sh" --no-install fake slow >"$SCRATCH/slow.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -e "$MARK" ] && break; sleep 0.1; done
+kill -9 -- -"$pid" 2>/dev/null || kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+done_dirs=0
+for d in "$CROSSBOOT_CACHE/stages/fake/"slow-*; do
+  case $d in *.tmp|*'slow-*') ;; *) done_dirs=$((done_dirs + 1)) ;; esac
+done
+if [ -e "$MARK" ] && [ "$done_dirs" = 0 ]; then
+  ok "a stage killed with kill -9 does not count as done"
+else not_ok "kill -9: $(ls "$CROSSBOOT_CACHE/stages/fake/")"; fi
+out=$(SLOW_SECONDS=0 B fake slow 2>&1) && rc=0 || rc=$?
+if [ "$rc" = 0 ] && grep -q 'slow .*building' <<<"$out" && test -e "$CROSSBOOT_CACHE"/stages/fake/slow-*/complete &&
+   ! ls -d "$CROSSBOOT_CACHE"/stages/fake/slow-*.tmp >/dev/null 2>&1; then
+  ok "the re-run redoes the killed stage cleanly"
+else not_ok "re-run after kill: $out"; fi
+finish
