@@ -40,21 +40,30 @@ char *xstrdup(const char *s)
 	return xstrndup(s, strlen(s));
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list va)
 {
-	va_list va, va2;
+	va_list va2;
 	int len;
 	char *p;
 
-	va_start(va, fmt);
 	va_copy(va2, va);
-	len = vsnprintf(NULL, 0, fmt, va);
-	va_end(va);
+	len = vsnprintf(NULL, 0, fmt, va2);
+	va_end(va2);
 	if (len < 0)
 		oom();
 	p = xmalloc((size_t)len + 1);
-	vsnprintf(p, (size_t)len + 1, fmt, va2);
-	va_end(va2);
+	vsnprintf(p, (size_t)len + 1, fmt, va);
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list va;
+	char *p;
+
+	va_start(va, fmt);
+	p = xvasprintf(fmt, va);
+	va_end(va);
 	return p;
 }
 

@@ -3,6 +3,7 @@
 #ifndef CCWRAP_STRVEC_H
 #define CCWRAP_STRVEC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strvec {
@@ -14,6 +15,7 @@ void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+char *xvasprintf(const char *fmt, va_list va);
 char *xasprintf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
