@@ -116,7 +116,7 @@ stage_key() {
 
 # Where a stage's finished result lives. It appears there by one rename, so a
 # stage killed at any moment never looks done.
-stage_result() { printf '%s/stages/%s/%s-%s' "$CACHE" "$TARGET" "$1" "$(stage_key "$1")"; }
+stage_result() { printf '%s/stages/%s/%s/%s' "$CACHE" "$TARGET" "$1" "$(stage_key "$1")"; }
 # For stage scripts: the result directory of a stage they depend on.
 dep_dir() { stage_result "$1"; }
 
@@ -202,7 +202,7 @@ export_stage() {
 clean_stale() {
   local s=$1 d keep
   keep=$(stage_result "$s")
-  for d in "$CACHE/stages/$TARGET/$s"-*; do
+  for d in "$CACHE/stages/$TARGET/$s"/*; do
     [ -e "$d" ] && [ "$d" != "$keep" ] && rm -rf "$d"
   done
   return 0
@@ -224,7 +224,8 @@ build_stages() {
     clean_stale "$s"
     [ -z "${REBUILD[$s]:-}" ] || rm -rf "$result"
     start=$SECONDS
-    run_stage "$s" || exit 1
+    # Not `run_stage || …`: that would switch off set -e inside the stage.
+    run_stage "$s"
     export_stage "$s"
     printf '[%d/%d] %-16s built in %s\n' "$n" "$total" "$s" "$(fmt_time $((SECONDS - start)))"
   done

@@ -75,7 +75,13 @@ stage_build() {
 EOF
 cat >"$P/stages/broken.sh" <<'EOF'
 # shellcheck shell=bash
-stage_build() { run_logged step-one false; }
+stage_build() { run_logged step-one false; touch "$STAGE_OUT/after-failure"; }
+EOF
+# A stage whose name starts with another stage's name and a dash.
+cat >"$P/stages/a-b.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_DEPS="a"
+stage_build() { cp "$(dep_dir a)/a" "$STAGE_OUT/"; }
 EOF
 
 B() { "$P/build.sh" --no-install "$@"; }
@@ -133,10 +139,14 @@ out=$(B fake b 2>&1) || true
 [ "$(built "$out")" = "a b " ] && ok "changing the target file rebuilds everything" || not_ok "target change: $out"
 out=$(B --rebuild a fake b 2>&1) || true
 [ "$(built "$out")" = "a b " ] && ok "--rebuild a rebuilds a and its dependents" || not_ok "--rebuild: $out"
-check "source unpacked from the upstream tarball" grep -q hello "$CROSSBOOT_CACHE/stages/fake/"c-*/README
+check "source unpacked from the upstream tarball" grep -q hello "$CROSSBOOT_CACHE/stages/fake/"c/*/README
+out=$(B fake a-b 2>&1) && out=$(B fake a-b 2>&1) && rc=0 || rc=$?
+if [ "$rc" = 0 ] && grep -q 'a-b .*cached' <<<"$out" && grep -q '\] a .*cached' <<<"$out"; then
+  ok "a stage named like another's prefix leaves that one's result alone"
+else not_ok "prefix-named stages: $out"; fi
 
 # --- checksums ---
-rm -rf "$CROSSBOOT_CACHE/src" "$CROSSBOOT_CACHE/stages/fake/"c-*
+rm -rf "$CROSSBOOT_CACHE/src" "$CROSSBOOT_CACHE/stages/fake/"c/*
 printf 'corrupt' >>"$CROSSBOOT_CACHE/sources/hello-1.0.tar.gz"
 bad_sha=$(sha256sum "$CROSSBOOT_CACHE/sources/hello-1.0.tar.gz" | cut -d' ' -f1)
 out=$(B fake c 2>&1) && rc=0 || rc=$?
@@ -148,7 +158,7 @@ check "nothing was extracted from the bad file" bash -c '! ls "$1"/src/hello-* >
 out=$(B fake c 2>&1) && ok "the next run fetches a good copy again" || not_ok "refetch: $out"
 out=$(B --offline fake c 2>&1) && ok "--offline works from the source cache" || not_ok "--offline: $out"
 rm -f "$CROSSBOOT_CACHE/sources/hello-1.0.tar.gz"
-rm -rf "$CROSSBOOT_CACHE/stages/fake/"c-*
+rm -rf "$CROSSBOOT_CACHE/stages/fake/"c/*
 expect_fail "--offline with an empty source cache is one clear error" "not in the source cache .* --offline" \
   B --offline fake c
 
@@ -157,6 +167,8 @@ out=$(B fake broken 2>&1) && rc=0 || rc=$?
 if [ "$rc" -ne 0 ] && grep -q "stage broken FAILED in: false" <<<"$out" && grep -q "step-one.log" <<<"$out"; then
   ok "a failing stage names the command and its log"
 else not_ok "failing stage report: $rc: $out"; fi
+check "a stage stops at its first failing command" \
+  bash -c '! ls "$1"/stages/fake/broken/*/after-failure >/dev/null 2>&1' _ "$CROSSBOOT_CACHE"
 export MARK="$SCRATCH/slow-started"
 SLOW_SECONDS=60 setsid "$P/build.sh" --no-install fake slow >"$SCRATCH/slow.log" 2>&1 &
 pid=$!
@@ -164,15 +176,15 @@ for _ in $(seq 100); do [ -e "$MARK" ] && break; sleep 0.1; done
 kill -9 -- -"$pid" 2>/dev/null || kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 done_dirs=0
-for d in "$CROSSBOOT_CACHE/stages/fake/"slow-*; do
-  case $d in *.tmp|*'slow-*') ;; *) done_dirs=$((done_dirs + 1)) ;; esac
+for d in "$CROSSBOOT_CACHE/stages/fake/slow/"*; do
+  case $d in *.tmp|*/'*') ;; *) done_dirs=$((done_dirs + 1)) ;; esac
 done
 if [ -e "$MARK" ] && [ "$done_dirs" = 0 ]; then
   ok "a stage killed with kill -9 does not count as done"
 else not_ok "kill -9: $(ls "$CROSSBOOT_CACHE/stages/fake/")"; fi
 out=$(SLOW_SECONDS=0 B fake slow 2>&1) && rc=0 || rc=$?
-if [ "$rc" = 0 ] && grep -q 'slow .*building' <<<"$out" && test -e "$CROSSBOOT_CACHE"/stages/fake/slow-*/complete &&
-   ! ls -d "$CROSSBOOT_CACHE"/stages/fake/slow-*.tmp >/dev/null 2>&1; then
+if [ "$rc" = 0 ] && grep -q 'slow .*building' <<<"$out" && test -e "$CROSSBOOT_CACHE"/stages/fake/slow/*/complete &&
+   ! ls -d "$CROSSBOOT_CACHE"/stages/fake/slow/*.tmp >/dev/null 2>&1; then
   ok "the re-run redoes the killed stage cleanly"
 else not_ok "re-run after kill: $out"; fi
 finish
