@@ -257,7 +257,8 @@ static void add_includes(struct rw *w)
 {
 	const struct cmdline *cl = &w->cl;
 
-	if (cl->nostdinc)
+	/* Informational runs don't compile anything. */
+	if (cl->nostdinc || cl->query != Q_NONE)
 		return;
 	if ((is_cxx(w) || cl->cxx_input) && !cl->nostdincxx)
 		emit_all(w, "-isystem", &w->lay.inc_cxx);

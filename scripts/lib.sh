@@ -219,11 +219,15 @@ unpack_into() {
   rm -rf "${dest}.unpack."*
 }
 
-# patch_list NAME: the package's patches, in order.
+# patch_list NAME ORIGIN: the package's patches in order: those for every
+# tarball, then those for this origin's only (patches/NAME/debian/ fixes what
+# Debian's repacks remove).
 patch_list() {
   local d="$PATCH_DIR/$1"
   [ -d "$d" ] || return 0
   find "$d" -maxdepth 1 -name '*.patch' | LC_ALL=C sort
+  [ -d "$d/$2" ] || return 0
+  find "$d/$2" -maxdepth 1 -name '*.patch' | LC_ALL=C sort
 }
 
 # source_dir NAME: an unpacked, patched tree for NAME (shared by all stages,
@@ -234,7 +238,7 @@ source_dir() {
   tarball=$SRC_TARBALL
   how=tar
   [ "$SRC_ORIGIN" = debian ] && how=$(manifest_get "$name" deb_unpack)
-  key=$( { sha256_of "$tarball"; patch_list "$name" | while read -r p; do sha256_of "$p"; done; } |
+  key=$( { sha256_of "$tarball"; patch_list "$name" "$SRC_ORIGIN" | while read -r p; do sha256_of "$p"; done; } |
     sha256sum | cut -c1-12)
   dir="$CACHE/src/$name-$(manifest_get "$name" version)-$key"
   if [ ! -d "$dir" ]; then
@@ -246,7 +250,7 @@ source_dir() {
     while read -r p; do
       [ -n "$p" ] || continue
       patch -d "$tmp" -p1 -N --batch --quiet <"$p" >&2 || die "$name: patch ${p##*/} does not apply"
-    done < <(patch_list "$name")
+    done < <(patch_list "$name" "$SRC_ORIGIN")
     mv "$tmp" "$dir"
   fi
   printf '%s\n' "$dir"

@@ -82,7 +82,8 @@ run_test() {
 
 run_dir() {
   local t
-  for t in "$1"/*.sh; do [ -e "$t" ] && run_test "$t"; done
+  # Test scripts are the executable ones; others are sourced helpers.
+  for t in "$1"/*.sh; do [ -x "$t" ] && run_test "$t"; done
   return 0
 }
 

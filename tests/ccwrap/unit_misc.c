@@ -1,0 +1,128 @@
+/* Unit tests of the helpers: response-file splitting, shell quoting,
+ * names, and finding the install dir with and without /proc. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ccwrap.h"
+#include "rsp.h"
+#include "selfpath.h"
+#include "unit.h"
+
+/* printf("%s", NULL) is undefined; failures print "(null)" this way. */
+static const char *str(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+static void test_split(struct suite_result *res)
+{
+	static const struct {
+		const char *text, *want; /* args joined with '|' */
+	} cases[] = {
+		{ "", "" },
+		{ "  \n\t ", "" },
+		{ "a b\tc\nd", "a|b|c|d" },
+		{ "'a b' \"c d\"", "a b|c d" },
+		{ "a\\ b", "a b" },
+		{ "'it'\\''s'", "it's" },
+		{ "\"\"", "" },
+		{ "x'' y", "x|y" },
+		{ "-DX=\"a b\" -c", "-DX=a b|-c" },
+		{ "trail\\", "trail" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strvec out = { 0 }, pool = { 0 };
+		char *got;
+
+		rsp_split(cases[i].text, &out, &pool);
+		got = out.n ? sv_join(&out, "|") : xstrdup("");
+		CHECK(res, !strcmp(got, cases[i].want), "split(%s) = %s",
+		      cases[i].text, got);
+		free(got);
+		sv_free(&out);
+		sv_free_all(&pool);
+	}
+}
+
+static void test_quote(struct suite_result *res)
+{
+	char *argv[] = { "gcc", "a b", "it's", "", "-DX=1", NULL };
+	char *q = ccwrap_shell_quote(argv);
+
+	CHECK(res, !strcmp(q, "gcc 'a b' 'it'\\''s' '' -DX=1"), "quote: %s", q);
+	free(q);
+}
+
+static void test_names(struct suite_result *res)
+{
+	CHECK(res, ccwrap_lang_from_name("aarch64-linux-musl-g++") == CCWRAP_LANG_CXX, "g++");
+	CHECK(res, ccwrap_lang_from_name("c++") == CCWRAP_LANG_CXX, "c++");
+	CHECK(res, ccwrap_lang_from_name("cpp") == CCWRAP_LANG_CPP, "cpp");
+	CHECK(res, ccwrap_lang_from_name("aarch64-linux-musl-cc") == CCWRAP_LANG_C, "cc");
+	CHECK(res, ccwrap_lang_from_name("gcc") == CCWRAP_LANG_C, "gcc");
+	CHECK(res, ccwrap_flavour_from_name("aarch64-linux-gnu-gcc") == 1, "gnu");
+	CHECK(res, ccwrap_flavour_from_name("aarch64-linux-musl-gcc") == 0, "musl");
+	CHECK(res, ccwrap_flavour_from_name("gcc") == -1, "plain");
+}
+
+/* A real directory tree: <tmp>/inst dir/bin/aarch64-linux-musl-gcc plus
+ * symlinks, to check the /proc-less fallback and the symlink walk. */
+static void test_selfpath(struct suite_result *res)
+{
+	char tmpl[] = "/tmp/ccwrap-unit-XXXXXX";
+	char *tmp = mkdtemp(tmpl), *exe, *top, *want_top, *cmd, *path;
+
+	CHECK(res, tmp != NULL, "mkdtemp");
+	if (!tmp)
+		return;
+	cmd = xasprintf("set -e; cd '%s'; mkdir -p 'inst dir/bin' farm;"
+			" printf '' > 'inst dir/bin/aarch64-linux-musl-gcc';"
+			" chmod +x 'inst dir/bin/aarch64-linux-musl-gcc';"
+			" ln -s aarch64-linux-musl-gcc 'inst dir/bin/aarch64-linux-gnu-gcc';"
+			" ln -s '../inst dir/bin/aarch64-linux-gnu-gcc' farm/gcc;"
+			" ln -s '%s/inst dir/bin/aarch64-linux-musl-gcc' farm/cc",
+			tmp, tmp);
+	CHECK(res, system(cmd) == 0, "setup %s", cmd);
+	free(cmd);
+	want_top = xasprintf("%s/inst dir", tmp);
+	path = xasprintf("/nonexistent:%s/farm", tmp);
+
+	/* via PATH, relative symlink to a relative symlink, no /proc */
+	exe = self_exe("gcc", path, "/nonexistent/exe");
+	CHECK(res, exe && strstr(exe, "/bin/aarch64-linux-musl-gcc"), "exe %s", str(exe));
+	top = exe ? self_top(exe) : NULL;
+	CHECK(res, top && !strcmp(top, want_top), "top %s", str(top));
+	free(exe);
+	free(top);
+	/* absolute symlink given with a slash */
+	cmd = xasprintf("%s/farm/cc", tmp);
+	exe = self_exe(cmd, "", "/nonexistent/exe");
+	top = exe ? self_top(exe) : NULL;
+	CHECK(res, top && !strcmp(top, want_top), "abs top %s", str(top));
+	free(cmd);
+	free(exe);
+	free(top);
+	CHECK(res, self_exe("nosuchcc", path, "/nonexistent/exe") == NULL, "none");
+	/* flavour comes from the first triplet name along the chain */
+	CHECK(res, self_flavour("gcc", path) == 1, "farm gcc -> gnu");
+	CHECK(res, self_flavour("cc", path) == 0, "farm cc -> musl");
+	free(path);
+	free(want_top);
+	cmd = xasprintf("rm -rf '%s'", tmp);
+	CHECK(res, system(cmd) == 0, "cleanup");
+	free(cmd);
+}
+
+struct suite_result suite_misc(void)
+{
+	struct suite_result res = { 0, 0 };
+
+	test_split(&res);
+	test_quote(&res);
+	test_names(&res);
+	test_selfpath(&res);
+	return res;
+}
