@@ -15,7 +15,7 @@ ENGINE_FORMAT=1
 usage() {
   cat <<EOF
 usage: ./build.sh [options] TARGET [STAGE]
-Builds every stage up to STAGE (default: $(default_stage)) for TARGET.
+Builds STAGE and the stages it needs for TARGET (default: all stages).
 
   --list-targets     print the known targets
   --list-stages      print the stages in build order
@@ -31,7 +31,7 @@ EOF
 }
 
 list_targets() { find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
-default_stage() { printf 'cross'; }
+default_stage() { printf 'all'; }
 
 # --- stage metadata ---------------------------------------------------------
 
@@ -58,8 +58,10 @@ list_stages() {
   done | tsort
 }
 
-# stages_for STAGE: STAGE and everything it depends on, in build order.
+# stages_for STAGE: STAGE and everything it depends on, in build order
+# ("all": every stage).
 stages_for() {
+  if [ "$1" = all ]; then list_stages; return; fi
   local want=" $1 " s d changed=1
   while [ "$changed" = 1 ]; do
     changed=0
@@ -109,6 +111,8 @@ stage_key() {
       [ -z "$inputs" ] || hash_inputs $inputs
       for d in $(stage_var "$s" STAGE_DEPS); do printf 'dep %s %s\n' "$d" "$(stage_key "$d")"; done
       host_id
+      # Only when set, so that keys stay the same for the default.
+      [ -z "${SOURCE_DATE_EPOCH:-}" ] || printf 'epoch %s\n' "$SOURCE_DATE_EPOCH"
     } | sha256sum | cut -c1-16 )
   fi
   printf '%s\n' "${KEYS[$s]}"
@@ -183,19 +187,31 @@ run_stage() {
   printf '%s\n' $((SECONDS - start)) >"$CACHE/stats/$TARGET-$s.seconds"
 }
 
-# export_stage STAGE: copy an exported stage's result to out/TARGET/STAGE,
-# unless the copy there is already of this key.
+# export_stage STAGE: copy a stage's result to out/TARGET/ unless the copy
+# there is of this key already. STAGE_EXPORT=1: as out/TARGET/STAGE/;
+# STAGE_EXPORT=flat: each file of the result straight into out/TARGET/.
 export_stage() {
-  local s=$1 key dest
-  [ "$(stage_var "$s" STAGE_EXPORT)" = 1 ] || return 0
+  local s=$1 how key stamp e
+  how=$(stage_var "$s" STAGE_EXPORT)
+  case $how in 1|flat) ;; *) return 0 ;; esac
   key=$(stage_key "$s")
-  dest="$OUT/$s"
-  [ "$(cat "$dest/.stage-key" 2>/dev/null)" = "$key" ] && return 0
-  rm -rf "$dest.new"
-  cp -a "$(stage_result "$s")" "$dest.new"
-  printf '%s\n' "$key" >"$dest.new/.stage-key"
-  rm -rf "$dest"
-  mv "$dest.new" "$dest"
+  stamp="$OUT/.$s.stage-key"
+  [ "$(cat "$stamp" 2>/dev/null)" = "$key" ] && return 0
+  rm -f "$stamp"
+  if [ "$how" = 1 ]; then
+    replace_copy "$(stage_result "$s")" "$OUT/$s"
+  else
+    for e in "$(stage_result "$s")"/*; do replace_copy "$e" "$OUT/${e##*/}"; done
+  fi
+  printf '%s\n' "$key" >"$stamp"
+}
+
+# replace_copy SRC DEST: DEST becomes a copy of SRC, never half-written.
+replace_copy() {
+  rm -rf "$2.new"
+  cp -a "$1" "$2.new"
+  rm -rf "$2"
+  mv "$2.new" "$2"
 }
 
 # clean_stale: remove leftovers of interrupted stages and superseded results.
@@ -312,7 +328,9 @@ parse_args() {
   [ -f "$TOP/targets/$TARGET" ] ||
     die "unknown target '$TARGET' (valid targets: $(list_targets | tr '\n' ' ' | sed 's/ $//'))"
   local s
-  for s in "$WANT" "${!REBUILD[@]}"; do stage_var "$s" STAGE_DEPS >/dev/null; done
+  for s in "$WANT" "${!REBUILD[@]}"; do
+    [ "$s" = all ] || stage_var "$s" STAGE_DEPS >/dev/null
+  done
 }
 
 main() {

@@ -105,10 +105,10 @@ main() {
   run_test tests/lint.sh
   run_dir tests/unit
   run_dir tests/ccwrap
-  if build cross; then
+  if build cross-package; then
     run_dir tests/cross
   else
-    printf 'skip tests/cross/*: the cross stage did not build\n'; SKIPPED=$((SKIPPED + 1))
+    printf 'skip tests/cross/*: the cross-package stage did not build\n'; SKIPPED=$((SKIPPED + 1))
   fi
   if [ "$FULL" = 1 ]; then
     run_dir tests/full

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The cross-compiler tarball as a user gets it: extracted under a path with
+# spaces, moved, called through a symlink farm with no environment; C and C++
+# static and dynamic, CMake and Meson projects, CCWRAP_DEBUG, a missing crt
+# file, deterministic tar entries, the sources beside it.
+# bash -c scripts are single-quoted on purpose.
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+
+T=aarch64-linux-musl
+QEMU=qemu-aarch64-static
+TARBALL="$TOP/out/aarch64/cross-compiler-aarch64.tar.xz"
+PROG="$TOP/tests/programs"
+# Programs run with an empty environment: nothing may depend on it.
+noenv() { env -i PATH=/usr/bin:/bin "$@"; }
+
+check "tarball exists" test -s "$TARBALL"
+mkdir -p "$SCRATCH/some dir" "$SCRATCH/moved here"
+tar -xf "$TARBALL" -C "$SCRATCH/some dir"
+mv "$SCRATCH/some dir/cross-compiler-aarch64" "$SCRATCH/moved here/"
+TC="$SCRATCH/moved here/cross-compiler-aarch64"
+
+check "tar entries are owned by 0:0 with one mtime" bash -c '
+  tar -tvf "$1" | awk "{print \$2, \$4, \$5}" | sort -u | awk "END { exit NR != 1 }"
+  tar -tvf "$1" | awk "{print \$2}" | sort -u | grep -qx "0/0"' _ "$TARBALL"
+check "tar entries are sorted by name" bash -c 'tar -tf "$1" > "$2/names"; LC_ALL=C sort -c "$2/names"' _ "$TARBALL" "$SCRATCH"
+for f in README MANIFEST "$T.cmake" "$T.meson" "libexec/ccwrap/gcc" "libexec/ccwrap/g++"; do
+  check "tarball has $f" test -s "$TC/$f"
+done
+check "MANIFEST names gcc's version and licence" grep -q '^gcc 12.2.0 .*GPL-3.0-or-later' "$TC/MANIFEST"
+
+# A symlink farm of unprefixed names, as distcc masquerade directories use.
+FARM="$SCRATCH/farm dir"
+mkdir -p "$FARM"
+for n in cc gcc c++ g++; do ln -s "$TC/bin/$T-gcc" "$FARM/$n"; done
+ln -sf "$TC/bin/$T-g++" "$FARM/c++"; ln -sf "$TC/bin/$T-g++" "$FARM/g++"
+
+# build_and_run NAME COMPILER SRC EXPECTED [FLAGS...]: compile with no
+# environment, run under qemu (with the sysroot for dynamic programs).
+build_and_run() {
+  local name=$1 cc=$2 src=$3 expected=$4 out; shift 4
+  local exe="$SCRATCH/exe-${name// /-}"
+  if ! out=$(noenv "$cc" -O2 "$src" -o "$exe" "$@" 2>&1); then
+    not_ok "$name: compile"; printf '%s\n' "$out" | sed 's/^/#   /'; return
+  fi
+  if out=$("$QEMU" -L "$TC/$T" "$exe" 2>&1) && [ "$out" = "$(cat "$expected")" ]; then
+    ok "$name"
+  else
+    not_ok "$name: run"; printf '%s\n' "$out" | head -n 10 | sed 's/^/#   /'
+  fi
+}
+
+if ! command -v "$QEMU" >/dev/null; then
+  skip "programs from the tarball" "$QEMU is not installed (apt-get install qemu-user-static)"
+else
+  build_and_run "cc (farm symlink), C, dynamic" "$FARM/cc" "$PROG/hello.c" "$PROG/hello.expected"
+  build_and_run "cc (farm symlink), C, static" "$FARM/cc" "$PROG/threads.c" "$PROG/threads.expected" -static -pthread
+  build_and_run "g++ (farm symlink), C++, dynamic" "$FARM/g++" "$PROG/exceptions.cpp" "$PROG/exceptions.expected"
+  build_and_run "g++ (farm symlink), C++, static" "$FARM/g++" "$PROG/stl.cpp" "$PROG/stl.expected" -static
+  build_and_run "prefixed g++ by relative path, static-pie" "$TC/bin/$T-g++" "$PROG/stl.cpp" "$PROG/stl.expected" -static-pie
+  build_and_run "-flto, C++, static" "$TC/bin/$T-g++" "$PROG/exceptions.cpp" "$PROG/exceptions.expected" -flto -static
+  build_and_run "math with -lm, dynamic" "$TC/bin/$T-gcc" "$PROG/math.c" "$PROG/math.expected" -lm
+fi
+
+check "-dumpmachine says $T" bash -c '[ "$("$1" -dumpmachine)" = "$2" ]' _ "$FARM/cc" "$T"
+check "-print-file-name=libc.so is inside the moved tree" \
+  bash -c '[ "$("$1" -print-file-name=libc.so)" -ef "$2/$3/lib/libc.so" ]' _ "$FARM/gcc" "$TC" "$T"
+check "-print-prog-name=ld is inside the moved tree" \
+  bash -c 'case $("$1" -print-prog-name=ld) in "$2"/*) ;; *) exit 1 ;; esac' _ "$FARM/gcc" "$TC"
+check "CCWRAP_DEBUG=1 prints the rewritten command" bash -c '
+  CCWRAP_DEBUG=1 "$1" -c "$2" -o "$3/dbg.o" 2>"$3/dbg.txt"
+  grep -q -- -nostdinc "$3/dbg.txt" && grep -q "libexec/ccwrap/gcc" "$3/dbg.txt"' _ "$FARM/cc" "$PROG/hello.c" "$SCRATCH"
+
+# A toolchain missing a crt file: one line naming it, exit 1.
+BROKEN="$SCRATCH/broken toolchain"
+cp -a "$TC" "$BROKEN"
+rm "$BROKEN/$T/lib/crt1.o"
+out=$("$BROKEN/bin/$T-gcc" -no-pie "$PROG/hello.c" -o "$SCRATCH/nope" 2>&1) && rc=0 || rc=$?
+if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && grep -q 'crt1.o.*not found' <<<"$out"; then
+  ok "a missing crt1.o is one clear error line"
+else not_ok "missing crt1.o: exit $rc: $out"; fi
+
+# Build systems, with the files shipped in the tarball.
+project_check() {
+  local name=$1 exe=$2
+  if [ -x "$exe" ] && out=$("$QEMU" -L "$TC/$T" "$exe" 2>&1) && [ "$out" = "$(printf 'hello a build system from C\nand from C++')" ]; then
+    ok "$name project builds with the shipped file and runs"
+  else not_ok "$name project: ${out:-no executable}"; fi
+}
+if command -v cmake >/dev/null; then
+  if noenv cmake -S "$PROG/project" -B "$SCRATCH/cmake build" -DCMAKE_TOOLCHAIN_FILE="$TC/$T.cmake" \
+      >"$SCRATCH/cmake.log" 2>&1 && noenv cmake --build "$SCRATCH/cmake build" >>"$SCRATCH/cmake.log" 2>&1; then
+    project_check CMake "$SCRATCH/cmake build/hello_project"
+  else not_ok "CMake project"; tail -n 15 "$SCRATCH/cmake.log" | sed 's/^/#   /'; fi
+else skip "CMake project" "cmake is not installed (apt-get install cmake)"; fi
+if command -v meson >/dev/null && command -v ninja >/dev/null; then
+  if noenv meson setup --cross-file "$TC/$T.meson" "$SCRATCH/meson build" "$PROG/project" \
+      >"$SCRATCH/meson.log" 2>&1 && noenv ninja -C "$SCRATCH/meson build" >>"$SCRATCH/meson.log" 2>&1; then
+    project_check Meson "$SCRATCH/meson build/hello_project"
+  else not_ok "Meson project"; tail -n 15 "$SCRATCH/meson.log" | sed 's/^/#   /'; fi
+else skip "Meson project" "meson or ninja is not installed (apt-get install meson ninja-build)"; fi
+
+SOURCES="$TOP/out/aarch64/cross-compiler-aarch64-sources"
+check "the sources beside the tarball match their SHA256SUMS" bash -c 'cd "$1" && sha256sum --quiet -c SHA256SUMS' _ "$SOURCES"
+check "the sources include gcc's tarball and patches" bash -c 'ls "$1" | grep -q "^gcc" && test -d "$1/patches/gcc"' _ "$SOURCES"
+finish
