@@ -278,3 +278,139 @@ autotools_build() {
     run_logged "$name-install" make install MAKEINFO=true ${destdir:+DESTDIR="$destdir"}
   )
 }
+
+# --- toolchain recipes ----------------------------------------------------------
+# Shared by the stages that build compilers. Set before calling:
+#   TC_TARGET      target triplet
+#   TC_HOST        host triplet; empty for the build host itself
+#   TC_CC, TC_CXX  compilers for programs that run on the host
+#   TC_LDFLAGS     their linker flags (-static for a static toolchain)
+#   TC_HOSTLIBS    prefix holding gmp, mpfr and mpc built for the host
+
+# tc_host_args: configure arguments for programs that run on TC_HOST (in TC_ARGS).
+tc_host_args() {
+  local cflags; cflags=$(build_cflags)
+  TC_ARGS=(${TC_HOST:+--host="$TC_HOST"} CC="$TC_CC" CXX="$TC_CXX" CFLAGS="$cflags"
+    CXXFLAGS="$cflags" ${TC_LDFLAGS:+LDFLAGS="$TC_LDFLAGS"})
+}
+
+# tc_host_libs PREFIX: static gmp, mpfr and mpc for the host.
+tc_host_libs() {
+  local prefix=$1 gmp mpfr mpc
+  gmp=$(source_dir gmp)
+  mpfr=$(source_dir mpfr)
+  mpc=$(source_dir mpc)
+  tc_host_args
+  local common=(--prefix="$prefix" --disable-shared --enable-static "${TC_ARGS[@]}")
+  # --enable-fat: pick CPU-specific code at run time, not for this build host's CPU.
+  autotools_build gmp "$gmp" "$STAGE_WORK/gmp" "" "${common[@]}" --enable-fat
+  autotools_build mpfr "$mpfr" "$STAGE_WORK/mpfr" "" "${common[@]}" --with-gmp="$prefix"
+  autotools_build mpc "$mpc" "$STAGE_WORK/mpc" "" "${common[@]}" --with-gmp="$prefix" \
+    --with-mpfr="$prefix"
+  rm -rf "$prefix/share" "$prefix"/lib/*.la
+}
+
+# tc_binutils DEST: binutils for TC_TARGET, running on TC_HOST, into DEST.
+# An empty prefix plus DESTDIR keeps every path relative to the install dir;
+# --with-sysroot lets ccwrap's glibc mode pass --sysroot to ld.
+tc_binutils() {
+  local dest=$1 src
+  src=$(source_dir binutils)
+  tc_host_args
+  autotools_build "binutils-$TC_TARGET" "$src" "$STAGE_WORK/binutils-$TC_TARGET" "$dest" \
+    --prefix= --target="$TC_TARGET" --with-sysroot="/$TC_TARGET" \
+    --disable-nls --disable-werror --disable-multilib --disable-gprofng --disable-gdb \
+    --disable-sim --without-zstd --without-debuginfod --enable-deterministic-archives \
+    "${TC_ARGS[@]}"
+  rm -rf "$dest/share" "$dest/lib/bfd-plugins"
+}
+
+# tc_linux_headers KARCH DEST: the kernel's user-space headers into DEST/include.
+tc_linux_headers() {
+  local karch=$1 dest=$2 src
+  src=$(source_dir linux)
+  run_logged "linux-headers-$karch" make -C "$src" O="$STAGE_WORK/linux-$karch" ARCH="$karch" \
+    HOSTCC="$(host_cc)" INSTALL_HDR_PATH="$dest" headers_install
+}
+
+# tc_gcc_configure BUILD-SYSROOT [OPTION...]: configure gcc (C, C++) for
+# TC_TARGET in $STAGE_WORK/gcc-TC_TARGET. Both sysroots use /include and /lib.
+tc_gcc_configure() {
+  local sys=$1 src cflags; shift
+  src=$(source_dir gcc)
+  cflags=$(build_cflags)
+  tc_host_args
+  mkdir -p "$STAGE_WORK/gcc-$TC_TARGET"
+  (cd "$STAGE_WORK/gcc-$TC_TARGET" && run_logged "gcc-$TC_TARGET-configure" "$src/configure" \
+    --prefix= --target="$TC_TARGET" "${TC_ARGS[@]}" \
+    --with-sysroot="/$TC_TARGET" --with-build-sysroot="$sys" \
+    --with-native-system-header-dir=/include \
+    --with-gmp="$TC_HOSTLIBS" --with-mpfr="$TC_HOSTLIBS" --with-mpc="$TC_HOSTLIBS" --without-isl \
+    --enable-languages=c,c++ --disable-multilib --disable-nls --disable-werror \
+    --disable-libsanitizer --disable-libgomp --disable-libitm --disable-libssp \
+    --disable-libquadmath --disable-libvtv --disable-libstdcxx-pch \
+    --enable-checking=release --with-pkgversion=crossboot \
+    CFLAGS_FOR_TARGET="$cflags" CXXFLAGS_FOR_TARGET="$cflags" MAKEINFO=true "$@")
+}
+
+# tc_gcc_make TARGET...: make targets in the gcc build directory.
+tc_gcc_make() {
+  local t
+  for t in "$@"; do
+    (cd "$STAGE_WORK/gcc-$TC_TARGET" && run_logged "gcc-$TC_TARGET-$t" make -j"$JOBS" "$t")
+  done
+}
+
+# tc_musl SYSROOT DEST: musl's headers, a static libgcc to link it with, musl
+# into SYSROOT (for gcc's target libraries) and into DEST.
+tc_musl() {
+  local sys=$1 dest=$2 src gccb="$STAGE_WORK/gcc-$TC_TARGET" ldso
+  src=$(source_dir musl)
+  mkdir -p "$STAGE_WORK/musl-$TC_TARGET"
+  (
+    cd "$STAGE_WORK/musl-$TC_TARGET" || exit
+    run_logged musl-configure "$src/configure" --prefix= --host="$TC_TARGET" \
+      CC="$gccb/gcc/xgcc -B $gccb/gcc" CFLAGS="$(build_cflags)" \
+      LIBCC="$gccb/$TC_TARGET/libgcc/libgcc.a"
+    run_logged musl-install-headers make install-headers DESTDIR="$sys"
+    (cd "$gccb" && run_logged gcc-libgcc-static make -j"$JOBS" enable_shared=no all-target-libgcc)
+    run_logged musl-make make -j"$JOBS"
+    run_logged musl-install-sysroot make install DESTDIR="$sys"
+    run_logged musl-install make install DESTDIR="$dest"
+  )
+  # musl links its loader to an absolute /lib/libc.so; relative, the sysroot
+  # works where it is (qemu-user -L, chroots).
+  for ldso in "$sys"/lib/ld-musl-*.so.1 "$dest"/lib/ld-musl-*.so.1; do
+    ln -sfn libc.so "$ldso"
+  done
+}
+
+# tc_cross_toolchain DEST KARCH [GCC-OPTION...]: gcc (C, C++), musl and the
+# kernel headers for TC_TARGET into DEST, where TC_TARGET's binutils already
+# are. One gcc build, not two: all-gcc first, then musl's headers, a static
+# libgcc, musl itself, and only then gcc's target libraries.
+tc_cross_toolchain() {
+  local dest=$1 karch=$2 T=$TC_TARGET; shift 2
+  local sys="$STAGE_WORK/sysroot-$T"   # what the target libraries build against
+  export PATH="$dest/bin:$PATH"
+  mkdir -p "$sys/include" "$sys/lib" "$dest/$T/include"
+  ln -sfn . "$sys/usr"
+  ln -sfn . "$dest/$T/usr"
+  tc_linux_headers "$karch" "$STAGE_WORK/kheaders-$T"
+  cp -a "$STAGE_WORK/kheaders-$T/include/." "$sys/include/"
+  cp -a "$STAGE_WORK/kheaders-$T/include/." "$dest/$T/include/"
+  tc_gcc_configure "$sys" "$@"
+  tc_gcc_make all-gcc
+  tc_musl "$sys" "$dest/$T"
+  tc_gcc_make all
+  (cd "$STAGE_WORK/gcc-$T" && run_logged "gcc-$T-install" make install-strip DESTDIR="$dest")
+  tc_tidy "$dest"
+}
+
+# tc_tidy DEST: drop documentation, libtool archives and fixincludes' tools.
+tc_tidy() {
+  local dest=$1
+  rm -rf "$dest/share" "$dest/include"
+  find "$dest" -name '*.la' -delete
+  find "$dest" -type d -name install-tools -prune -exec rm -rf {} +
+}

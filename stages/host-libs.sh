@@ -5,19 +5,6 @@ STAGE_DEPS=""
 STAGE_SOURCES="gmp mpfr mpc"
 
 stage_build() {
-  local prefix=$STAGE_OUT cc cxx cflags gmp mpfr mpc
-  cc=$(host_cc)
-  cxx=$(host_cxx)
-  cflags=$(build_cflags)
-  gmp=$(source_dir gmp)
-  mpfr=$(source_dir mpfr)
-  mpc=$(source_dir mpc)
-  local common=(--prefix="$prefix" --disable-shared --enable-static
-    CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cflags")
-  # --enable-fat: pick CPU-specific code at run time, not for this build host's CPU.
-  autotools_build gmp "$gmp" "$STAGE_WORK/gmp" "" "${common[@]}" --enable-fat
-  autotools_build mpfr "$mpfr" "$STAGE_WORK/mpfr" "" "${common[@]}" --with-gmp="$prefix"
-  autotools_build mpc "$mpc" "$STAGE_WORK/mpc" "" "${common[@]}" --with-gmp="$prefix" \
-    --with-mpfr="$prefix"
-  rm -rf "$prefix/share" "$prefix"/lib/*.la
+  TC_HOST='' TC_CC=$(host_cc) TC_CXX=$(host_cxx) TC_LDFLAGS=''
+  tc_host_libs "$STAGE_OUT"
 }
