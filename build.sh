@@ -157,7 +157,7 @@ run_stage() {
   tmp="$result.tmp"
   work="$CACHE/work/$TARGET/$s"
   log="$OUT/logs/$s.log"
-  rm -rf "$tmp" "$work"
+  rm -rf "$tmp" "$work" "$OUT/logs/$s"
   mkdir -p "$tmp" "$work" "$OUT/logs/$s"
   : >"$log"
   start=$SECONDS
