@@ -162,9 +162,11 @@ run_stage() {
   : >"$log"
   start=$SECONDS
   # Not `( … ) || rc=$?`: bash ignores set -e inside a subshell in that position.
+  # In the background plus `wait`, so that a signal reaches on_signal at once.
   set +e
   (
     set -e
+    trap - INT TERM
     STAGE_SHELL_PID=$BASHPID
     # shellcheck disable=SC2034 # for the stage script
     STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s"
@@ -173,7 +175,8 @@ run_stage() {
     . "$(stage_file "$s")"
     cd "$work"
     stage_build
-  ) >>"$log" 2>&1
+  ) >>"$log" 2>&1 &
+  wait $!
   rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then
@@ -276,7 +279,8 @@ fetch_sources() {
 # command:Debian-package pairs the build needs on the host.
 HOST_TOOLS="gcc:gcc g++:g++ make:make bison:bison flex:flex makeinfo:texinfo m4:m4
 awk:gawk xz:xz-utils bzip2:bzip2 gzip:gzip patch:patch tar:tar perl:perl
-sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc"
+sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc
+pgrep:procps flock:util-linux"
 # Wanted, not required: ccache makes rebuilds fast.
 HOST_TOOLS_OPTIONAL="ccache:ccache"
 
@@ -298,6 +302,23 @@ check_host() {
     mapfile -t missing < <(missing_packages "$HOST_TOOLS")
   fi
   [ ${#missing[@]} -eq 0 ] || die "missing host packages: ${missing[*]} (install them with apt-get)"
+}
+
+# kill_tree PID: PID and all its descendants (make, compilers) get SIGTERM.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+
+# On Ctrl-C or SIGTERM, stop the stage's processes too: none may go on
+# writing into the cache after build.sh has gone.
+on_signal() {
+  trap - INT TERM
+  local child
+  for child in $(pgrep -P $$ 2>/dev/null); do kill_tree "$child"; done
+  msg "interrupted: the unfinished stage is not cached; the next run redoes it"
+  exit 130
 }
 
 # --- main ----------------------------------------------------------------------------
@@ -345,6 +366,7 @@ main() {
   exec 9>"$CACHE/.lock-$TARGET"
   flock -n 9 || die "another build of $TARGET is using $CACHE"
   check_host
+  trap on_signal INT TERM
   if [ "$FETCH_ONLY" = 1 ]; then fetch_sources; exit 0; fi
   mark_rebuild_dependents
   local start=$SECONDS

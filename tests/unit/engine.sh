@@ -187,4 +187,15 @@ if [ "$rc" = 0 ] && grep -q 'slow .*building' <<<"$out" && test -e "$CROSSBOOT_C
    ! ls -d "$CROSSBOOT_CACHE"/stages/fake/slow/*.tmp >/dev/null 2>&1; then
   ok "the re-run redoes the killed stage cleanly"
 else not_ok "re-run after kill: $out"; fi
+# SIGTERM to build.sh alone (not its process group) must stop the stage too.
+rm -f "$MARK"
+SLOW_SECONDS=97 "$P/build.sh" --no-install --rebuild slow fake slow >"$SCRATCH/term.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -e "$MARK" ] && break; sleep 0.1; done
+kill -TERM "$pid" || true
+wait "$pid" 2>/dev/null && rc=0 || rc=$?
+sleep 0.5
+if [ "$rc" -ne 0 ] && ! pgrep -f "sleep 97" >/dev/null && grep -q interrupted "$SCRATCH/term.log"; then
+  ok "SIGTERM stops the running stage's processes and says so"
+else not_ok "SIGTERM: rc=$rc, $(pgrep -af 'sleep 97'), $(cat "$SCRATCH/term.log")"; pkill -f "sleep 97" || true; fi
 finish
