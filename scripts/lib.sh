@@ -8,10 +8,14 @@
 # Expects: TOP (repository root), CACHE (stage cache root). Stages also get
 # STAGE_WORK, STAGE_OUT, LOG_DIR, JOBS and the target's TARGET_* variables.
 
-MANIFEST=${MANIFEST:-$TOP/scripts/sources.manifest}
-PATCH_DIR=${PATCH_DIR:-$TOP/scripts/patches}
-SOURCES=${SOURCES:-$CACHE/sources}
-OFFLINE=${OFFLINE:-0}
+# Command substitutions keep set -e: `src=$(source_dir gcc)` must fail when
+# unpacking fails half-way (a full disk), not cache a partial tree.
+shopt -s inherit_errexit
+
+MANIFEST=$TOP/scripts/sources.manifest
+PATCH_DIR=$TOP/scripts/patches
+SOURCES=${CROSSBOOT_SOURCES:-$CACHE/sources}
+OFFLINE=0
 # Upstream sites get a short connect timeout: when they are unreachable, the
 # Debian fallback must not wait long.
 CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
@@ -88,19 +92,23 @@ fetch_upstream() {
   url=$(manifest_get "$name" url)
   sha=$(manifest_get "$name" sha256)
   file="$SOURCES/${url##*/}"
-  tmp="$file.part.$$"
+  tmp="$file.part"
   have curl || return 1
   msg "  fetch $name: $url"
-  if ! curl -fsSL --connect-timeout "$CONNECT_TIMEOUT" --retry 1 -o "$tmp" "$url" 2>/dev/null; then
-    rm -f "$tmp"
+  # A server that stalls after connecting is given up on too.
+  if ! curl -fsSL --connect-timeout "$CONNECT_TIMEOUT" --speed-limit 1024 --speed-time 60 \
+      -o "$tmp" "$url" 2>"$tmp.err"; then
+    msg "  $name: upstream failed: $(tail -n1 "$tmp.err")"
+    rm -f "$tmp" "$tmp.err"
     return 1
   fi
+  rm -f "$tmp.err"
+  mv -f "$tmp" "$file" || die "$name: cannot write $file"
   if [ "$sha" = unverified ]; then
     warn "$name: no published hash for ${url##*/}; using it UNVERIFIED"
   else
-    verify_file "$tmp" "$sha"
+    verify_file "$file" "$sha"
   fi
-  mv -f "$tmp" "$file"
 }
 
 # debian_mirror: DEBIAN_MIRROR, else the first Debian archive in the host's apt
@@ -110,8 +118,8 @@ debian_mirror() {
   local f
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
     [ -r "$f" ] || continue
-    grep -Eo '(https?|file)://[^[:space:]]+/debian/?([[:space:]]|$)' "$f" | tr -d '[:space:]\n' |
-      sed 's#/*$##; q' | grep . && return
+    grep -Eo '(https?|file)://[^[:space:]]+/debian/?([[:space:]]|$)' "$f" | head -n1 |
+      sed 's#[[:space:]]*$##; s#/*$##' | grep . && return
   done
   return 1
 }
@@ -130,8 +138,13 @@ apt_private_setup() {
   mirror=$(debian_mirror) ||
     die "no Debian mirror in the host's apt sources; set DEBIAN_MIRROR=<Debian archive URL>"
   mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
-  local want="deb-src $mirror $suite main"
-  if [ "$(cat "$d/sources.list" 2>/dev/null)" != "$want" ] || [ ! -e "$d/lists/.updated" ]; then
+  # Name Debian's key explicitly: on an Ubuntu host apt would not trust it.
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg opts=''
+  [ -r "$keyring" ] && opts="[signed-by=$keyring] "
+  local want="deb-src $opts$mirror $suite main"
+  # Lists older than a day are refreshed: the archive moves on.
+  if [ "$(cat "$d/sources.list" 2>/dev/null)" != "$want" ] ||
+     [ -z "$(find "$d/lists/.updated" -mtime -1 2>/dev/null)" ]; then
     printf '%s\n' "$want" >"$d/sources.list"
     rm -f "$d/lists/.updated"
     apt_private update >&2 || die "apt-get update of the private Debian source list failed"
@@ -152,21 +165,27 @@ fetch_debian() {
   msg "  fetch $name: Debian source package $pkg=$ver"
   dl=$(mktemp -d "$SOURCES/.apt.XXXXXX")
   # Only the orig tarball is needed: a missing .debian.tar is not an error.
-  (cd "$dl" && apt_private source --download-only "$pkg=$ver" >&2) || true
+  (cd "$dl" && apt_private source --download-only "$pkg=$ver" >"$dl.log" 2>&1) || true
   if [ ! -f "$dl/$orig" ]; then
     rm -rf "$dl"
-    debian_gone "$name" "$pkg" "$ver"
+    debian_gone "$name" "$pkg" "$ver" "$dl.log"
   fi
+  rm -f "$dl.log"
   verify_file "$dl/$orig" "$sha"
   mv -f "$dl/$orig" "$SOURCES/$orig"
   rm -rf "$dl"
 }
 
 # debian_gone: the archive keeps current versions only; name what it has now.
+# When the archive still lists the version, the download itself failed.
 debian_gone() {
-  local name=$1 pkg=$2 ver=$3 now
-  now=$(apt_private showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
-  [ -n "$now" ] || die "$name: Debian source package $pkg not found in the archive"
+  local name=$1 pkg=$2 ver=$3 log=$4 versions now
+  versions=$(apt_private showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V) || true
+  [ -n "$versions" ] || die "$name: Debian source package $pkg not found in the archive"
+  if grep -qxF -- "$ver" <<<"$versions"; then
+    die "$name: downloading Debian's $pkg $ver failed: $(grep -E '^(E|Err):' "$log" | head -n1)"
+  fi
+  now=$(tail -n1 <<<"$versions")
   die "$name: Debian no longer has $pkg $ver (it has $now); re-pin with: scripts/repin-debian.sh $name $now"
 }
 
@@ -201,13 +220,14 @@ unpack_into() {
   local tarball=$1 dest=$2 how=$3 tmp top
   tmp=$(mktemp -d "$dest.unpack.XXXXXX")
   case $how in
-    tar) tar -xf "$tarball" -C "$tmp" ;;
+    tar) tar -xf "$tarball" -C "$tmp" || die "unpacking ${tarball##*/} failed (disk full?)" ;;
     nested:*)
       # A tarball inside the tarball (Debian's gcc): extract only the inner one.
       local inner=${how#nested:}
-      tar -xf "$tarball" -C "$tmp" --wildcards "*/$inner"
+      tar -xf "$tarball" -C "$tmp" --wildcards "*/$inner" || die "unpacking ${tarball##*/} failed"
       mkdir "$tmp/inner"
-      tar -xf "$(find "$tmp" -name "$inner" -print -quit)" -C "$tmp/inner"
+      tar -xf "$(find "$tmp" -name "$inner" -print -quit)" -C "$tmp/inner" ||
+        die "unpacking $inner from ${tarball##*/} failed (disk full?)"
       tmp="$tmp/inner" ;;
     *) die "unknown unpack method '$how'" ;;
   esac
@@ -234,6 +254,10 @@ patch_list() {
 # never written to by builds). Keyed by tarball and patches, made atomically.
 source_dir() {
   local name=$1 tarball how key dir p
+  # What a stage unpacks must be in its cache key.
+  if [ -n "${STAGE_NAME:-}" ] && [[ " $STAGE_SOURCES " != *" $name "* ]]; then
+    die "stage $STAGE_NAME uses source '$name' without listing it in STAGE_SOURCES"
+  fi
   source_tarball "$name"
   tarball=$SRC_TARBALL
   how=tar
