@@ -83,39 +83,71 @@ host_id() {
     "$(ccache --version 2>/dev/null | head -n1 | grep -o 'ccache' || printf 'no ccache')"
 }
 
+# repo_files PATH: the files under PATH that belong to the source tree (in a
+# git checkout: tracked or not ignored, so build products left in ccwrap/
+# do not count), NUL-separated, sorted.
+repo_files() {
+  if git -C "$TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$TOP" ls-files -co --exclude-standard -z -- "$1"
+  else
+    (cd "$TOP" && find "$1" -type f -print0)
+  fi | LC_ALL=C sort -z
+}
+
 # hash_inputs PATH...: content hash of repository files and directories.
 hash_inputs() {
   local p
   for p in "$@"; do
     [ -e "$TOP/$p" ] || die "stage input '$p' does not exist"
-    (cd "$TOP" && find "$p" -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
+    repo_files "$p" | (cd "$TOP" && xargs -0r sha256sum)
   done
 }
 
-# stage_key STAGE: hash of everything that decides the stage's result. Keys of
+# key_material STAGE: everything that decides the stage's result. Keys of
 # dependencies are included, so a change propagates to dependent stages only.
+key_material() {
+  local s=$1 d p inputs
+  printf 'engine %s\n' "$ENGINE_FORMAT"
+  printf 'target %s\n' "$TARGET"; cat "$TOP/targets/$TARGET"
+  hash_inputs "stages/$s.sh" scripts/lib.sh
+  for p in $(stage_var "$s" STAGE_SOURCES); do
+    printf '[%s]\n' "$p"; manifest_block "$p"
+    [ ! -d "$PATCH_DIR/$p" ] || hash_inputs "scripts/patches/$p"
+  done
+  inputs=$(stage_var "$s" STAGE_INPUTS)
+  # shellcheck disable=SC2086 # a list of paths without spaces
+  [ -z "$inputs" ] || hash_inputs $inputs
+  for d in $(stage_var "$s" STAGE_DEPS); do printf 'dep %s %s\n' "$d" "${KEYS[$d]:?}"; done
+  host_id
+  # Only when set, so that keys stay the same for the default.
+  [ -z "${SOURCE_DATE_EPOCH:-}" ] || printf 'epoch %s\n' "$SOURCE_DATE_EPOCH"
+}
+
+# compute_keys: the key of every stage this run needs, once, before anything
+# is built (inputs edited during a long build do not confuse this run).
 declare -A KEYS=()
+compute_keys() {
+  local s k
+  for s in $(stages_for "$WANT"); do
+    k=$(key_material "$s" | sha256sum) || die "cannot compute the cache key of stage $s"
+    KEYS[$s]=${k:0:16}
+  done
+}
+
 stage_key() {
-  local s=$1 d p
-  if [ -z "${KEYS[$s]:-}" ]; then
-    KEYS[$s]=$( {
-      printf 'engine %s\n' "$ENGINE_FORMAT"
-      printf 'target %s\n' "$TARGET"; cat "$TOP/targets/$TARGET"
-      hash_inputs "stages/$s.sh" scripts/lib.sh
-      for p in $(stage_var "$s" STAGE_SOURCES); do
-        printf '[%s]\n' "$p"; manifest_block "$p"
-        [ -d "$PATCH_DIR/$p" ] && hash_inputs "scripts/patches/$p"
-      done
-      local inputs; inputs=$(stage_var "$s" STAGE_INPUTS)
-      # shellcheck disable=SC2086 # a list of paths without spaces
-      [ -z "$inputs" ] || hash_inputs $inputs
-      for d in $(stage_var "$s" STAGE_DEPS); do printf 'dep %s %s\n' "$d" "$(stage_key "$d")"; done
-      host_id
-      # Only when set, so that keys stay the same for the default.
-      [ -z "${SOURCE_DATE_EPOCH:-}" ] || printf 'epoch %s\n' "$SOURCE_DATE_EPOCH"
-    } | sha256sum | cut -c1-16 )
-  fi
-  printf '%s\n' "${KEYS[$s]}"
+  [ -n "${KEYS[$1]:-}" ] || die "internal error: no cache key for stage $1"
+  printf '%s\n' "${KEYS[$1]}"
+}
+
+# validate_stages: every dependency names a stage that exists.
+validate_stages() {
+  local f s d
+  for f in "$TOP"/stages/*.sh; do
+    s=${f##*/}; s=${s%.sh}
+    for d in $(stage_var "$s" STAGE_DEPS); do
+      [ -f "$(stage_file "$d")" ] || die "stage $s depends on unknown stage '$d'"
+    done
+  done
 }
 
 # Where a stage's finished result lives. It appears there by one rename, so a
@@ -149,6 +181,23 @@ report_failure() {
   } >&2
 }
 
+# A stage sees no compiler settings from the caller's environment: they are
+# not part of its cache key.
+STAGE_UNSET="CFLAGS CXXFLAGS CPPFLAGS LDFLAGS MAKEFLAGS MFLAGS GNUMAKEFLAGS CPATH C_INCLUDE_PATH
+CPLUS_INCLUDE_PATH LIBRARY_PATH CONFIG_SITE GCC_EXEC_PREFIX COMPILER_PATH CC CXX LD_LIBRARY_PATH"
+
+# stage_env: the stage subshell's environment, errors and failure records.
+stage_env() {
+  # shellcheck disable=SC2086 # a list of names
+  unset $STAGE_UNSET
+  export LC_ALL=C TZ=UTC JOBS
+  exec </dev/null
+  set -eE
+  trap - INT TERM
+  # Any failing command (not only run_logged's) is named in the report.
+  trap '[ -e "$STAGE_WORK/.failed" ] || printf "%s\n%s\n" "$BASH_COMMAND" "$STAGE_LOG" >"$STAGE_WORK/.failed"' ERR
+}
+
 # run_stage STAGE: build STAGE into a temporary directory, then rename it into
 # place. Runs in a subshell so a stage's variables and `exit` stay its own.
 run_stage() {
@@ -157,7 +206,7 @@ run_stage() {
   tmp="$result.tmp"
   work="$CACHE/work/$TARGET/$s"
   log="$OUT/logs/$s.log"
-  rm -rf "$tmp" "$work" "$OUT/logs/$s"
+  rm -rf "$CACHE/stages/$TARGET/$s/"*.tmp "$work" "$OUT/logs/$s"
   mkdir -p "$tmp" "$work" "$OUT/logs/$s"
   : >"$log"
   start=$SECONDS
@@ -165,12 +214,12 @@ run_stage() {
   # In the background plus `wait`, so that a signal reaches on_signal at once.
   set +e
   (
-    set -e
-    trap - INT TERM
-    STAGE_SHELL_PID=$BASHPID
     # shellcheck disable=SC2034 # for the stage script
-    STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s"
-    export JOBS
+    STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s" STAGE_LOG=$log
+    STAGE_SHELL_PID=$BASHPID
+    # shellcheck disable=SC2034 # defaults for what the stage file may not set
+    STAGE_DEPS='' STAGE_SOURCES='' STAGE_INPUTS='' STAGE_EXPORT=0
+    stage_env
     # shellcheck source=/dev/null
     . "$(stage_file "$s")"
     cd "$work"
@@ -184,7 +233,10 @@ run_stage() {
     msg "error: stage $s failed (exit $rc); full log: $log"
     return 1
   fi
-  mv "$tmp" "$result"
+  # The previous result of this key (a --rebuild) goes only now that the new
+  # one is complete.
+  rm -rf "$result"
+  mv -T "$tmp" "$result"
   rm -rf "$work"
   mkdir -p "$CACHE/stats"
   printf '%s\n' $((SECONDS - start)) >"$CACHE/stats/$TARGET-$s.seconds"
@@ -194,27 +246,40 @@ run_stage() {
 # there is of this key already. STAGE_EXPORT=1: as out/TARGET/STAGE/;
 # STAGE_EXPORT=flat: each file of the result straight into out/TARGET/.
 export_stage() {
-  local s=$1 how key stamp e
+  local s=$1 how key stamp e result
   how=$(stage_var "$s" STAGE_EXPORT)
   case $how in 1|flat) ;; *) return 0 ;; esac
   key=$(stage_key "$s")
+  result=$(stage_result "$s")
   stamp="$OUT/.$s.stage-key"
-  [ "$(cat "$stamp" 2>/dev/null)" = "$key" ] && return 0
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ] && exported "$how" "$s" "$result"; then return 0; fi
   rm -f "$stamp"
   if [ "$how" = 1 ]; then
-    replace_copy "$(stage_result "$s")" "$OUT/$s"
+    replace_copy "$result" "$OUT/$s"
   else
-    for e in "$(stage_result "$s")"/*; do replace_copy "$e" "$OUT/${e##*/}"; done
+    for e in "$result"/*; do replace_copy "$e" "$OUT/${e##*/}"; done
   fi
   printf '%s\n' "$key" >"$stamp"
 }
 
+# exported HOW STAGE RESULT: everything the export puts in out/ is there.
+exported() {
+  local e
+  if [ "$1" = 1 ]; then [ -e "$OUT/$2" ]; return; fi
+  for e in "$3"/*; do [ -e "$OUT/${e##*/}" ] || return 1; done
+}
+
 # replace_copy SRC DEST: DEST becomes a copy of SRC, never half-written.
 replace_copy() {
-  rm -rf "$2.new"
-  cp -a "$1" "$2.new"
-  rm -rf "$2"
-  mv "$2.new" "$2"
+  local src=$1 dest=$2
+  rm -rf "$dest.new" "$dest.old"
+  if ! cp -a "$src" "$dest.new" 2>"$OUT/logs/export.log"; then
+    rm -rf "$dest.new"
+    die "copying $src to $dest failed (disk full?); see $OUT/logs/export.log"
+  fi
+  [ ! -e "$dest" ] || mv -T "$dest" "$dest.old"
+  mv -T "$dest.new" "$dest"
+  rm -rf "$dest.old"
 }
 
 # clean_stale: remove leftovers of interrupted stages and superseded results.
@@ -240,11 +305,11 @@ build_stages() {
       continue
     fi
     printf '[%d/%d] %-16s building%s; log: %s\n' "$n" "$total" "$s" "$(estimate "$s")" "$OUT/logs/$s.log"
-    clean_stale "$s"
-    [ -z "${REBUILD[$s]:-}" ] || rm -rf "$result"
+    CUR_STAGE=$s
     start=$SECONDS
     # Not `run_stage || …`: that would switch off set -e inside the stage.
     run_stage "$s"
+    clean_stale "$s"
     export_stage "$s"
     printf '[%d/%d] %-16s built in %s\n' "$n" "$total" "$s" "$(fmt_time $((SECONDS - start)))"
   done
@@ -281,6 +346,8 @@ HOST_TOOLS="gcc:gcc g++:g++ make:make bison:bison flex:flex makeinfo:texinfo m4:
 awk:gawk xz:xz-utils bzip2:bzip2 gzip:gzip patch:patch tar:tar perl:perl
 sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc
 pgrep:procps flock:util-linux"
+# What --fetch-only needs.
+HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils flock:util-linux"
 # Wanted, not required: ccache makes rebuilds fast.
 HOST_TOOLS_OPTIONAL="ccache:ccache"
 
@@ -289,17 +356,30 @@ missing_packages() {
   for pair in $1; do have "${pair%%:*}" || printf '%s\n' "${pair#*:}"; done | LC_ALL=C sort -u
 }
 
+# apt_install PACKAGE...: as root, with apt-get; output in the cache's log.
+apt_install() {
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; } \
+    >>"$CACHE/apt-install.log" 2>&1
+}
+
+# check_host: name the missing host packages; as root (and not --offline or
+# --no-install) install them first, saying so.
 check_host() {
-  local missing optional
-  mapfile -t missing < <(missing_packages "$HOST_TOOLS")
+  local tools=$HOST_TOOLS missing optional
+  [ "$FETCH_ONLY" = 0 ] || tools=$HOST_TOOLS_FETCH
+  mapfile -t missing < <(missing_packages "$tools")
   mapfile -t optional < <(missing_packages "$HOST_TOOLS_OPTIONAL")
   [ $((${#missing[@]} + ${#optional[@]})) -eq 0 ] && return 0
-  if [ "$NO_INSTALL" = 0 ] && [ "$(id -u)" = 0 ] && have apt-get; then
-    msg "installing host packages: ${missing[*]} ${optional[*]} (apt-get)"
-    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" "${optional[@]}"; } \
-      >"$CACHE/apt-install.log" 2>&1 ||
-      die "apt-get install failed; see $CACHE/apt-install.log"
-    mapfile -t missing < <(missing_packages "$HOST_TOOLS")
+  if [ "$NO_INSTALL" = 0 ] && [ "$OFFLINE" = 0 ] && [ "$(id -u)" = 0 ] && have apt-get; then
+    if [ ${#missing[@]} -gt 0 ]; then
+      msg "installing host packages: ${missing[*]} (apt-get; log: $CACHE/apt-install.log)"
+      apt_install "${missing[@]}" || die "apt-get install failed; see $CACHE/apt-install.log"
+    fi
+    if [ ${#optional[@]} -gt 0 ]; then
+      msg "installing optional host packages: ${optional[*]} (apt-get)"
+      apt_install "${optional[@]}" || warn "could not install ${optional[*]}; building without"
+    fi
+    mapfile -t missing < <(missing_packages "$tools")
   fi
   [ ${#missing[@]} -eq 0 ] || die "missing host packages: ${missing[*]} (install them with apt-get)"
 }
@@ -317,7 +397,7 @@ on_signal() {
   trap - INT TERM
   local child
   for child in $(pgrep -P $$ 2>/dev/null); do kill_tree "$child"; done
-  msg "interrupted: the unfinished stage is not cached; the next run redoes it"
+  msg "interrupted${CUR_STAGE:+ during stage $CUR_STAGE}: it is not cached; the next run redoes it"
   exit 130
 }
 
@@ -333,7 +413,7 @@ parse_args() {
       --list-stages) list_stages; exit 0 ;;
       --rebuild) [ $# -ge 2 ] || die "--rebuild needs a stage"; REBUILD[$2]=1; shift ;;
       --jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; JOBS=$2; shift ;;
-      --cache) [ -n "${2:-}" ] || die "--cache needs a directory"; CACHE=$2; SOURCES=$CACHE/sources; shift ;;
+      --cache) [ -n "${2:-}" ] || die "--cache needs a directory"; CACHE=$2; shift ;;
       --fetch-only) FETCH_ONLY=1 ;;
       --offline) OFFLINE=1 ;;
       --no-install) NO_INSTALL=1 ;;
@@ -346,17 +426,28 @@ parse_args() {
   [ ${#pos[@]} -ge 1 ] || { usage >&2; exit 2; }
   [ ${#pos[@]} -le 2 ] || die "too many arguments: ${pos[*]}"
   TARGET=${pos[0]} WANT=${pos[1]:-$(default_stage)}
-  [ -f "$TOP/targets/$TARGET" ] ||
+  if ! [[ $TARGET =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$TARGET" ]; then
     die "unknown target '$TARGET' (valid targets: $(list_targets | tr '\n' ' ' | sed 's/ $//'))"
+  fi
   local s
   for s in "$WANT" "${!REBUILD[@]}"; do
     [ "$s" = all ] || stage_var "$s" STAGE_DEPS >/dev/null
   done
+  validate_stages
+}
+
+# clean_leftovers: what killed runs leave behind outside the stage results
+# (half-unpacked sources, partial downloads).
+clean_leftovers() {
+  rm -rf "$CACHE"/src/*.tmp.* "$SOURCES"/.apt.* "$SOURCES"/*.part "$SOURCES"/*.part.err
 }
 
 main() {
   parse_args "$@"
-  case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE; SOURCES=$CACHE/sources ;; esac
+  case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
+  SOURCES=${CROSSBOOT_SOURCES:-$CACHE/sources}
+  # gcc's and binutils' build systems cannot take paths with spaces.
+  case $CACHE in *[[:space:]]*) die "the cache path '$CACHE' contains spaces; choose another with --cache DIR" ;; esac
   mkdir -p "$CACHE"
   # shellcheck source=/dev/null
   . "$TOP/targets/$TARGET"
@@ -367,8 +458,10 @@ main() {
   flock -n 9 || die "another build of $TARGET is using $CACHE"
   check_host
   trap on_signal INT TERM
+  clean_leftovers
   if [ "$FETCH_ONLY" = 1 ]; then fetch_sources; exit 0; fi
   mark_rebuild_dependents
+  compute_keys
   local start=$SECONDS
   build_stages
   printf 'done: %s for %s in %s; results in %s\n' "$WANT" "$TARGET" "$(fmt_time $((SECONDS - start)))" "$OUT"

@@ -8,8 +8,11 @@ set -euo pipefail
 . "$(dirname "$0")/../testlib.sh"
 scratch
 
-P="$SCRATCH/project"       # a fake checkout: the real engine, fake stages
-export CROSSBOOT_CACHE="$SCRATCH/cache"
+P="$SCRATCH/project"       # a fake checkout (its path has a space): the real engine, fake stages
+# The cache may not have spaces (gcc's build cannot take them): its own temp dir.
+CACHE_PARENT=$(mktemp -d)
+trap 'rm -rf "$SCRATCH" "$CACHE_PARENT"' EXIT
+export CROSSBOOT_CACHE="$CACHE_PARENT/cache"
 mkdir -p "$P/scripts" "$P/stages" "$P/targets" "$SCRATCH/upstream"
 cp "$TOP/build.sh" "$P/"
 cp "$TOP/scripts/lib.sh" "$P/scripts/"
@@ -77,6 +80,20 @@ cat >"$P/stages/broken.sh" <<'EOF'
 # shellcheck shell=bash
 stage_build() { run_logged step-one false; touch "$STAGE_OUT/after-failure"; }
 EOF
+# Stages with mistakes the engine must name.
+cat >"$P/stages/bad-input.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_INPUTS="no/such/dir"
+stage_build() { :; }
+EOF
+cat >"$P/stages/undeclared.sh" <<'EOF'
+# shellcheck shell=bash
+stage_build() { source_dir hello >/dev/null; }
+EOF
+cat >"$P/stages/plain-fail.sh" <<'EOF'
+# shellcheck shell=bash
+stage_build() { cp /nonexistent/file "$STAGE_OUT/"; touch "$STAGE_OUT/after"; }
+EOF
 # A stage whose name starts with another stage's name and a dash.
 cat >"$P/stages/a-b.sh" <<'EOF'
 # shellcheck shell=bash
@@ -112,12 +129,25 @@ else not_ok "unknown target: one line naming the valid ones ($rc: $out)"; fi
 check "--list-targets" bash -c '[ "$("$1" --list-targets)" = fake ]' _ "$P/build.sh"
 expect_fail "unknown stage is an error" "unknown stage 'nosuch'" B fake nosuch
 expect_fail "bad --jobs is an error" "--jobs needs a positive number" B --jobs x fake a
-check "--list-stages puts dependencies first" bash -c '"$1" --list-stages | tr "\n" " " | grep -Eq "a .*b "' _ "$P/build.sh"
+expect_fail "a cache path with spaces is one clear error" "cache path .* contains spaces" \
+  B --cache "$SCRATCH/c d" fake a
+expect_fail "a target name with a slash is an unknown target" "unknown target '../build.sh'" B ../build.sh
+check "--list-stages puts dependencies first" \
+  bash -c '"$1" --list-stages | awk '"'"'$0=="a"{a=NR} $0=="b"{b=NR} END{exit !(a && a<b)}'"'"'' _ "$P/build.sh"
 
 # --- building and caching ---
 out=$(B fake b 2>&1) || true
 [ "$(built "$out")" = "a b " ] && ok "first run builds a and b" || not_ok "first run builds a and b: $out"
 check "exported stage lands in out/" test -f "$P/out/fake/b/b"
+rm -rf "$P/out/fake/b"
+B fake b >/dev/null 2>&1 || true
+check "a deleted out/ copy is restored by the next run" test -f "$P/out/fake/b/b"
+expect_fail "a missing STAGE_INPUTS path is one clear error" "stage input 'no/such/dir' does not exist" \
+  B fake bad-input
+expect_fail "a source not declared in STAGE_SOURCES is an error" "uses source 'hello' without listing it" \
+  B fake undeclared
+expect_fail "any failing command in a stage is named" "stage plain-fail FAILED in: cp /nonexistent/file" \
+  B fake plain-fail
 start=$SECONDS
 out=$(B fake b 2>&1) || true
 if [ -z "$(built "$out")" ] && [ "$(grep -c cached <<<"$out")" = 2 ] && [ $((SECONDS - start)) -lt 30 ]; then
