@@ -5,8 +5,17 @@ set -euo pipefail
 . "$(dirname "$0")/testlib.sh"
 cd "$TOP"
 
+# Files of the checkout (or of the tree, outside a git checkout).
+tree_files() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -co --exclude-standard
+  else
+    find . -path ./out -prune -o -type f -printf '%P\n'
+  fi
+}
+
 shell_files() {
-  git ls-files -co --exclude-standard | while IFS= read -r f; do
+  tree_files | while IFS= read -r f; do
     [ -f "$f" ] || continue
     case $f in
       *.sh|.ci/run|targets/*) printf '%s\n' "$f" ;;

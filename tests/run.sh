@@ -76,22 +76,31 @@ run_test() {
     printf 'not ok %s (exit %d without a failed check; log: %s)\n' "$name" "$rc" "$log"
     tail -n 15 "$log" | sed 's/^/#   /'
     FAILED=$((FAILED + 1))
+  elif ! grep -qE '^(ok|not ok|skip) ' "$log"; then
+    printf 'not ok %s (no checks ran; log: %s)\n' "$name" "$log"
+    FAILED=$((FAILED + 1))
   fi
   printf '   (%ds, log: %s)\n' $((SECONDS - start)) "$log"
 }
 
 run_dir() {
   local t
-  # Test scripts are the executable ones; others are sourced helpers.
-  for t in "$1"/*.sh; do [ -x "$t" ] && run_test "$t"; done
-  return 0
+  # Test scripts are executable; lib.sh files are sourced helpers.
+  for t in "$1"/*.sh; do
+    if [ ! -e "$t" ] || [ "${t##*/}" = lib.sh ]; then continue; fi
+    if [ -x "$t" ]; then run_test "$t"; else
+      printf 'not ok %s is not executable (chmod +x)\n' "$t"; FAILED=$((FAILED + 1))
+    fi
+  done
 }
 
 # build STAGE: one check line for building a stage through build.sh.
 build() {
   local stage=$1 log="$LOGS/build-$1.log" start=$SECONDS
   printf '== build %s\n' "$stage"
-  if ./build.sh aarch64 "$stage" >"$log" 2>&1 </dev/null; then
+  local opts=()
+  [ "$NO_INSTALL" = 0 ] || opts+=(--no-install)
+  if ./build.sh "${opts[@]}" aarch64 "$stage" >"$log" 2>&1 </dev/null; then
     grep -E '^\[' "$log" || true
     printf 'ok build %s stage (%ds)\n' "$stage" $((SECONDS - start)); PASSED=$((PASSED + 1))
   else
