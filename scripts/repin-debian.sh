@@ -14,9 +14,9 @@ pkg=$(manifest_get "$name" deb_package)
 apt_private_setup "$(manifest_get "$name" deb_suite)"
 dl=$(mktemp -d)
 trap 'rm -rf "$dl"' EXIT
-(cd "$dl" && apt_private source --download-only "$pkg=$ver" >/dev/null 2>&1) || true
+(cd "$dl" && apt_private source --download-only "$pkg=$ver" >"$dl/apt.log" 2>&1) || true
 orig=$(find "$dl" -maxdepth 1 -name '*.orig.tar.*' ! -name '*.asc' -printf '%f\n' | head -n1)
-[ -n "$orig" ] || die "$pkg $ver: no orig tarball in the Debian archive"
+[ -n "$orig" ] || die "$pkg $ver: no orig tarball fetched: $(grep -E '^(E|Err):' "$dl/apt.log" | head -n1)"
 sha=$(sha256_of "$dl/$orig")
 mkdir -p "$SOURCES"
 mv "$dl/$orig" "$SOURCES/$orig"
@@ -26,6 +26,7 @@ awk -v want="[$name]" -v ver="$ver" -v orig="$orig" -v sha="$sha" '
   inblk && /^deb_orig / { sub(/=.*/, "= " orig) }
   inblk && /^deb_sha256 / { sub(/=.*/, "= " sha) }
   { print }' "$MANIFEST" >"$MANIFEST.new"
+grep -q "^deb_sha256 *= *$sha\$" "$MANIFEST.new" || { rm -f "$MANIFEST.new"; die "manifest block [$name] not updated"; }
 mv "$MANIFEST.new" "$MANIFEST"
 msg "$name: Debian fallback now $pkg $ver ($orig, sha256 $sha)"
 msg "check the upstream version in $MANIFEST still matches what Debian packages"
