@@ -124,11 +124,12 @@ debian_mirror() {
   return 1
 }
 
-# apt_private ARGS...: apt-get with our own sources list and state, so the
-# host's apt configuration is never edited.
+# apt_private [apt-get|apt-cache] ARGS...: apt with our own sources list and
+# state, so the host's apt configuration is never edited.
 apt_private() {
-  local d="$CACHE/apt"
-  apt-get -q -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+  local d="$CACHE/apt" tool=apt-get
+  case $1 in apt-get|apt-cache) tool=$1; shift ;; esac
+  "$tool" -q -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" -o Dir::State::status=/dev/null \
     -o APT::Sandbox::User=root "$@"
 }
@@ -180,7 +181,7 @@ fetch_debian() {
 # When the archive still lists the version, the download itself failed.
 debian_gone() {
   local name=$1 pkg=$2 ver=$3 log=$4 versions now
-  versions=$(apt_private showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V) || true
+  versions=$(apt_private apt-cache showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V) || true
   [ -n "$versions" ] || die "$name: Debian source package $pkg not found in the archive"
   if grep -qxF -- "$ver" <<<"$versions"; then
     die "$name: downloading Debian's $pkg $ver failed: $(grep -E '^(E|Err):' "$log" | head -n1)"
@@ -255,7 +256,7 @@ patch_list() {
 source_dir() {
   local name=$1 tarball how key dir p
   # What a stage unpacks must be in its cache key.
-  if [ -n "${STAGE_NAME:-}" ] && [[ " $STAGE_SOURCES " != *" $name "* ]]; then
+  if [ -n "${STAGE_NAME:-}" ] && [[ " ${STAGE_SOURCES:-} " != *" $name "* ]]; then
     die "stage $STAGE_NAME uses source '$name' without listing it in STAGE_SOURCES"
   fi
   source_tarball "$name"
