@@ -1,18 +1,24 @@
 #include "args.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strvec.h"
 
-/* Options whose value may be the next argument ("-o file", "-MF dep"). */
+/* Options whose value may be the next argument ("-o file", "-MF dep"):
+ * the "Separate" options of gcc 12's common.opt and c-family/c.opt.  Long
+ * spellings not mapped in long_opts are listed as they are. */
 static const char *const separate_opts[] = {
 	"-o", "-x", "-I", "-L", "-l", "-D", "-U", "-u", "-e", "-T", "-A", "-B",
-	"-z", "-include", "-imacros", "-idirafter", "-iprefix", "-iwithprefix",
-	"-iwithprefixbefore", "-isystem", "-isysroot", "-imultilib", "-iquote",
-	"-imultiarch", "-MF", "-MT", "-MQ", "-Xlinker", "-Xassembler",
-	"-Xpreprocessor", "-aux-info", "-dumpbase", "-dumpbase-ext", "-dumpdir",
-	"-wrapper", "-Tbss", "-Tdata", "-Ttext", "--param", "--sysroot", NULL,
+	"-z", "-R", "-h", "-F", "-include", "-imacros", "-idirafter",
+	"-iprefix", "-iwithprefix", "-iwithprefixbefore", "-isystem",
+	"-isysroot", "-imultilib", "-iquote", "-imultiarch", "-MF", "-MT",
+	"-MQ", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-aux-info",
+	"-dumpbase", "-dumpbase-ext", "-dumpdir", "-wrapper", "-Tbss", "-Tdata",
+	"-Ttext", "-specs", "--param", "--sysroot", "--specs", "--dump",
+	"--dumpbase", "--dumpbase-ext", "--dumpdir", "--assert",
+	"--output-pch=", "--print-file-name", "--print-prog-name", NULL,
 };
 
 /* gcc's long spellings of options that matter here. */
@@ -53,29 +59,50 @@ static const struct { const char *name; size_t off; int val; } flag_opts[] = {
 	F("-static", is_static, 1), F("-static-pie", static_pie, 1),
 	F("-r", relocatable, 1), F("-pie", pie, 1), F("-no-pie", pie, 0),
 	F("-pg", pg, 1), F("-p", pg, 1), F("-profile", pg, 1),
-	F("--coverage", gcov, 1), F("-fprofile-arcs", gcov, 1),
-	F("-fprofile-generate", gcov, 1), F("-pthread", pthread, 1),
+	F("--coverage", coverage, 1), F("-fprofile-arcs", profile_arcs, 1),
+	F("-fno-profile-arcs", profile_arcs, 0),
+	F("-fprofile-generate", profile_gen, 1),
+	F("-fno-profile-generate", profile_gen, 0),
+	F("-fopenmp", openmp, 1), F("-fno-openmp", openmp, 0),
+	F("-fopenacc", openacc, 1), F("-fno-openacc", openacc, 0),
+	F("-fgnu-tm", gnu_tm, 1), F("-fno-gnu-tm", gnu_tm, 0),
+	F("-pthread", pthread, 1),
 	F("-static-libgcc", static_libgcc, 1),
 	F("-shared-libgcc", shared_libgcc, 1),
 	F("-static-libstdc++", static_libstdcxx, 1),
 };
 #undef F
 
-/* Informational options: the first one seen decides what ccwrap does. */
-static const struct { const char *name; enum query q; int prefix; } queries[] = {
-	{ "-print-file-name=", Q_FILE_NAME, 1 },
-	{ "-print-prog-name=", Q_PROG_NAME, 1 },
-	{ "-print-libgcc-file-name", Q_LIBGCC, 0 },
-	{ "-print-search-dirs", Q_SEARCH_DIRS, 0 },
-	{ "-print-sysroot", Q_SYSROOT, 0 },
-	{ "-dumpmachine", Q_MACHINE, 0 },
-	{ "-print-", Q_PASS, 1 },
-	{ "--version", Q_PASS, 0 },
-	{ "--help", Q_PASS, 1 },
-	{ "--target-help", Q_PASS, 0 },
-	{ "-dumpversion", Q_PASS, 0 },
-	{ "-dumpfullversion", Q_PASS, 0 },
-	{ "-dumpspecs", Q_PASS, 0 },
+/* Informational options, in gcc 12's order of precedence (gcc.cc): the
+ * -dump* options exit while the command line is read, so the first of
+ * them wins; then maybe_print_and_exit() tries -print-search-dirs,
+ * -print-file-name (the last one given; -print-libgcc-file-name is one),
+ * -print-prog-name (the last one), ..., -print-sysroot, ..., --help and
+ * --version.  rank: lower wins; RANK_DUMP: first wins; last: last wins. */
+#define RANK_DUMP 0
+static const struct {
+	const char *name;
+	enum query q;
+	int prefix, rank, last;
+} queries[] = {
+	{ "-dumpmachine", Q_MACHINE, 0, RANK_DUMP, 0 },
+	{ "-dumpversion", Q_PASS, 0, RANK_DUMP, 0 },
+	{ "-dumpfullversion", Q_PASS, 0, RANK_DUMP, 0 },
+	{ "-dumpspecs", Q_PASS, 0, RANK_DUMP, 0 },
+	{ "-print-search-dirs", Q_SEARCH_DIRS, 0, 1, 0 },
+	{ "-print-file-name=", Q_FILE_NAME, 1, 2, 1 },
+	{ "-print-libgcc-file-name", Q_FILE_NAME, 0, 2, 1 },
+	{ "-print-prog-name=", Q_PROG_NAME, 1, 3, 1 },
+	{ "-print-multi-lib", Q_PASS, 0, 4, 0 },
+	{ "-print-multi-directory", Q_PASS, 0, 5, 0 },
+	{ "-print-multiarch", Q_PASS, 0, 6, 0 },
+	{ "-print-sysroot", Q_SYSROOT, 0, 7, 0 },
+	{ "-print-multi-os-directory", Q_PASS, 0, 8, 0 },
+	{ "-print-sysroot-headers-suffix", Q_PASS, 0, 9, 0 },
+	{ "--help", Q_PASS, 1, 10, 0 },
+	{ "--target-help", Q_PASS, 0, 10, 0 },
+	{ "--version", Q_PASS, 0, 11, 0 },
+	{ "-print-", Q_PASS, 1, 12, 0 }, /* unknown: the driver complains */
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -113,16 +140,27 @@ static const char *canonical(const char *arg, const char **val)
 
 static void note_query(struct cmdline *cl, const char *opt, const char *val)
 {
-	for (size_t i = 0; i < COUNT(queries) && cl->query == Q_NONE; i++) {
+	for (size_t i = 0; i < COUNT(queries); i++) {
 		const char *name = queries[i].name;
 		size_t len = strlen(name);
+		int rank = queries[i].rank;
 
-		if (queries[i].prefix ? starts(opt, name) : !strcmp(opt, name)) {
+		if (queries[i].prefix ? !starts(opt, name) : strcmp(opt, name))
+			continue;
+		if (cl->query == Q_NONE || rank < cl->query_rank ||
+		    (rank == cl->query_rank && queries[i].last)) {
 			cl->query = queries[i].q;
-			/* "--print-file-name=x" arrives as opt "-print-file-name="
-			 * plus val "x" */
-			cl->query_arg = opt[len] || !val ? opt + len : val;
+			cl->query_rank = rank;
+			/* "--print-file-name=x" arrives as opt
+			 * "-print-file-name=" plus val "x" */
+			if (queries[i].prefix)
+				cl->query_arg = opt[len] || !val ? opt + len : val;
+			else if (queries[i].q == Q_FILE_NAME)
+				cl->query_arg = "libgcc.a"; /* gcc.cc does that */
+			else
+				cl->query_arg = NULL;
 		}
+		return;
 	}
 }
 
@@ -153,6 +191,9 @@ static void note_file(struct cmdline *cl, int i, const char *arg)
 	};
 
 	cl->have_input = 1;
+	/* cppspec.cc adds -x c only before a -x (in command-line order) */
+	if (!cl->nfiles && strcmp(arg, "-") && !cl->saw_x)
+		cl->cpp_fixup = 1;
 	if (!cl->x_active && has_suffix(arg, cxx, COUNT(cxx)))
 		cl->cxx_input = 1;
 	if (!strcmp(arg, "-"))
@@ -181,7 +222,11 @@ static void note_option(struct cmdline *cl, const char *opt, const char *val)
 		   !strcmp(opt, "-Xlinker")) {
 		cl->have_input = 1;
 	} else if (starts(opt, "-fprofile-generate=")) {
-		cl->gcov = 1;
+		/* gcc's %{fprofile-generate*}: no -fno- form cancels this */
+		cl->profile_gen_dir = 1;
+	} else if (starts(opt, "-ftree-parallelize-loops=")) {
+		/* gcc's %:gt(%{ftree-parallelize-loops=*:%*} 1): the last one */
+		cl->parallel_loops = atoi(opt + 25);
 	} else {
 		note_query(cl, opt, val);
 	}
@@ -199,7 +244,10 @@ char *args_scan(int argc, char *const *argv, struct cmdline *cl)
 			continue;
 		}
 		opt = canonical(arg, &val);
-		if (!val && takes_separate(opt)) {
+		/* cppspec.cc rejects these; remember the first as spelled */
+		if (!cl->cpp_bad && (!strcmp(opt, "-c") || !strcmp(opt, "-S")))
+			cl->cpp_bad = arg;
+		if (!val && (takes_separate(opt) || takes_separate(arg))) {
 			if (i + 1 >= argc)
 				return xasprintf("missing argument to '%s'",
 						 arg);

@@ -6,9 +6,8 @@
 
 enum query {
 	Q_NONE,
-	Q_FILE_NAME,   /* -print-file-name=X */
+	Q_FILE_NAME,   /* -print-file-name=X, -print-libgcc-file-name */
 	Q_PROG_NAME,   /* -print-prog-name=X */
-	Q_LIBGCC,      /* -print-libgcc-file-name */
 	Q_SEARCH_DIRS, /* -print-search-dirs */
 	Q_SYSROOT,     /* -print-sysroot */
 	Q_MACHINE,     /* -dumpmachine */
@@ -23,14 +22,22 @@ struct cmdline {
 	int nolibc, nostdlibxx;
 	int shared, is_static, static_pie, relocatable;
 	int pie;         /* -1 unless -pie / -no-pie given */
-	int pg, gcov, pthread;
+	int pg, pthread;
+	/* gcc's LINK_COMMAND_SPEC adds -lgcov, -lgomp, -litm for these (last
+	 * -fX / -fno-X wins), and its self specs add -pthread for the last
+	 * three */
+	int coverage, profile_arcs, profile_gen, profile_gen_dir;
+	int openmp, openacc, parallel_loops, gnu_tm;
 	int static_libgcc, shared_libgcc, static_libstdcxx;
 	int saw_x, x_active; /* a -x other than none is in effect at the end */
 	int cxx_input;       /* some input is C++ (suffix or -x c++) */
-	enum query query;    /* first informational option */
+	enum query query;    /* the informational option gcc would answer */
+	int query_rank;
 	const char *query_arg;
 	/* Input files for cpp mode's "cpp in out" convention. */
 	int nfiles, file_idx[3], saw_stdin;
+	int cpp_fixup;         /* no -x before the first input file */
+	const char *cpp_bad;   /* first -c or -S, as spelled: cpp rejects it */
 };
 
 /* Returns NULL or an error message (malloc'd). */

@@ -177,7 +177,14 @@ static void add_libgcc(struct rw *w)
 	}
 }
 
-/* gcc's *lib spec (libc part of link_gcc_c_sequence). */
+/* gcc's GOMP_SELF_SPECS / LINK_COMMAND_SPEC condition for libgomp. */
+static int uses_gomp(const struct cmdline *cl)
+{
+	return cl->openmp || cl->openacc || cl->parallel_loops > 1;
+}
+
+/* gcc's *lib spec (libc part of link_gcc_c_sequence); GOMP_SELF_SPECS and
+ * GTM_SELF_SPECS imply -pthread. */
 static int add_libc(struct rw *w)
 {
 	const struct cmdline *cl = &w->cl;
@@ -187,13 +194,14 @@ static int add_libc(struct rw *w)
 	if (!find_in(w, &w->lay.libdirs, "libc.a") &&
 	    (w->static_link || !find_in(w, &w->lay.libdirs, "libc.so")))
 		return not_found(w, "libc", &w->lay.libdirs);
-	if (cl->pthread)
+	if (cl->pthread || uses_gomp(cl) || cl->gnu_tm)
 		emit(w, "-lpthread");
 	emit(w, "-lc");
 	return 0;
 }
 
-static int add_libs(struct rw *w)
+/* g++spec.cc appends -lstdc++ -lm to the inputs. */
+static void add_cxx_libs(struct rw *w)
 {
 	const struct cmdline *cl = &w->cl;
 
@@ -209,8 +217,27 @@ static int add_libs(struct rw *w)
 			emit(w, "-Wl,-Bdynamic");
 		emit(w, "-lm");
 	}
-	if (cl->gcov)
+}
+
+/* The libraries gcc's LINK_COMMAND_SPEC adds right after the inputs, even
+ * with -nostdlib: libgomp.spec's -lgomp, libitm.spec's -litm, -lgcov.
+ * The real gcc adds them too, but after ccwrap's crtn.o (its %o); these
+ * copies put them where gcc would, before libc and the end files. */
+static void add_driver_libs(struct rw *w)
+{
+	const struct cmdline *cl = &w->cl;
+
+	if (uses_gomp(cl))
+		emit(w, "-lgomp");
+	if (cl->gnu_tm)
+		emit(w, "-litm");
+	if (cl->coverage || cl->profile_arcs || cl->profile_gen ||
+	    cl->profile_gen_dir)
 		emit(w, "-lgcov");
+}
+
+static int add_libs(struct rw *w)
+{
 	if (w->static_link) {
 		emit(w, "-Wl,--start-group");
 		add_libgcc(w);
@@ -232,13 +259,16 @@ static int add_cpp_args(struct rw *w)
 {
 	const struct cmdline *cl = &w->cl;
 
+	if (cl->cpp_bad)
+		return fail(w, "'%s' is not a valid option to the preprocessor",
+			    cl->cpp_bad);
 	if (cl->nfiles > 2)
 		return fail(w, "too many input files");
 	for (size_t i = 0; i < w->args.n; i++) {
 		const char *a = w->args.v[i];
 		size_t len = strlen(a);
 
-		if (cl->nfiles > 0 && (int)i == cl->file_idx[0] && !cl->saw_x &&
+		if (cl->nfiles > 0 && (int)i == cl->file_idx[0] && cl->cpp_fixup &&
 		    !args_cpp_known_suffix(a)) {
 			emit(w, "-x");
 			emit(w, len >= 2 && !strcmp(a + len - 2, ".s")
@@ -331,6 +361,10 @@ static int build(struct rw *w)
 	if (w->link)
 		for (size_t i = 0; i < w->lay.libdirs.n; i++)
 			emitf(w, "-L%s", w->lay.libdirs.v[i]);
+	if (deflibs)
+		add_cxx_libs(w);
+	if (deflibs || startfiles)
+		add_driver_libs(w);
 	if (deflibs && add_libs(w))
 		return -1;
 	if (startfiles && add_endfiles(w))
@@ -368,9 +402,6 @@ static int answer(struct rw *w)
 	switch (w->cl.query) {
 	case Q_FILE_NAME:
 		print_found(w, &l->libdirs, w->cl.query_arg);
-		return 1;
-	case Q_LIBGCC:
-		print_found(w, &l->libdirs, "libgcc.a");
 		return 1;
 	case Q_PROG_NAME:
 		print_found(w, &l->progdirs, w->cl.query_arg);

@@ -111,6 +111,27 @@ static char *walk(const char *argv0, const char *path_env,
 	return p;
 }
 
+/* path made absolute with getcwd() (no /proc needed); takes path. */
+static char *absolute(char *path)
+{
+	char *cwd, *abs;
+
+	if (path[0] == '/')
+		return path;
+	for (size_t size = 256;; size *= 2) {
+		cwd = xmalloc(size);
+		if (getcwd(cwd, size))
+			break;
+		free(cwd);
+		if (errno != ERANGE)
+			return path; /* cwd unreachable: keep it relative */
+	}
+	abs = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	free(path);
+	return abs;
+}
+
 char *self_exe(const char *argv0, const char *path_env, const char *proc_exe)
 {
 	char *p, *real = realpath(proc_exe, NULL);
@@ -122,11 +143,12 @@ char *self_exe(const char *argv0, const char *path_env, const char *proc_exe)
 		free(p);
 		return NULL;
 	}
-	/* Without /proc some libcs can't realpath(); the hand-followed path
-	 * is good enough then. */
+	/* Without /proc some libcs (musl before 1.2.3) can't realpath(); the
+	 * hand-followed path is good enough then, made absolute so that the
+	 * paths passed to gcc don't depend on its working directory. */
 	real = realpath(p, NULL);
 	if (!real)
-		return p;
+		return absolute(p);
 	free(p);
 	return real;
 }

@@ -68,15 +68,22 @@ printf '#include <iostream>\nint main(){std::cout<<"hello++"<<std::endl;}\n' >he
 "$dgxx" -c hello.cc -o hxx.o
 
 # linkline CC ARGS...: the final link's crt files (canonical paths),
-# libraries and mode flags in order, and the dynamic linker.
+# libraries and mode flags in order, and the dynamic linker.  A library
+# repeated after crtn.o is dropped: the real gcc behind ccwrap appends
+# -lgomp, -lgcov etc. after all inputs (ccwrap's crt files included) even
+# though ccwrap already put them where gcc would.
 linkline() {
-	local tok dl='' keep=()
+	local tok dl='' keep=() end=''
 	while IFS= read -r tok; do
 		case $tok in
 		-plugin* | -L*) ;;
-		*crt1.o | *crti.o | *crtn.o | *crtbegin*.o | *crtend*.o)
+		*crtn.o) keep+=("crt $(realpath -m "$tok")") end=1 ;;
+		*crt1.o | *crti.o | *crtbegin*.o | *crtend*.o)
 			keep+=("crt $(realpath -m "$tok")") ;;
-		-l* | --start-group | --end-group | --push-state | --pop-state | \
+		-l*)
+			[ -n "$end" ] && printf '%s\n' "${keep[@]}" | grep -qxF -- "$tok" ||
+				keep+=("$tok") ;;
+		--start-group | --end-group | --push-state | --pop-state | \
 			--as-needed | --no-as-needed | -Bstatic | -Bdynamic | -pie | \
 			-static | -shared | -r | --no-dynamic-linker)
 			keep+=("$tok") ;;
@@ -112,12 +119,23 @@ for flavour in musl glibc; do
 	same_link "$flavour-r" "$dgcc" "$ours" -r h.o
 	same_link "$flavour-nostdlib" "$dgcc" "$ours" -nostdlib h.o
 	same_link "$flavour-nodefaultlibs" "$dgcc" "$ours" -nodefaultlibs h.o
+	same_link "$flavour-fopenmp" "$dgcc" "$ours" -fopenmp h.o
+	same_link "$flavour-parallelize-loops" "$dgcc" "$ours" \
+		-ftree-parallelize-loops=2 h.o
+	same_link "$flavour-fgnu-tm" "$dgcc" "$ours" -fgnu-tm h.o
+	same_link "$flavour-coverage" "$dgcc" "$ours" --coverage h.o
+	same_link "$flavour-coverage-nodefaultlibs" "$dgcc" "$ours" \
+		-nodefaultlibs -fprofile-generate h.o
+	same_link "$flavour-fopenmp-nostdlib" "$dgcc" "$ours" -nostdlib -fopenmp h.o
+	same_link "$flavour-pg" "$dgcc" "$ours" -pg h.o
 done
 same_link cxx-dynamic "$dgxx" "$musl_gxx" hxx.o
 same_link cxx-static "$dgxx" "$musl_gxx" -static hxx.o
 same_link cxx-shared "$dgxx" "$musl_gxx" -shared hxx.o
 same_link cxx-static-libstdc++ "$dgxx" "$musl_gxx" -static-libstdc++ hxx.o
 same_link cxx-static-libgcc "$dgxx" "$musl_gxx" -static-libgcc hxx.o
+same_link cxx-fopenmp "$dgxx" "$musl_gxx" -fopenmp hxx.o
+same_link cxx-coverage "$dgxx" "$musl_gxx" --coverage hxx.o
 
 # incdirs CC ARGS...: the <...> header search list, canonical paths.
 # Debian's cross gcc also searches the *host's* /usr/include; ccwrap

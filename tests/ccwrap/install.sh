@@ -58,6 +58,47 @@ check dumpmachine test "$("$top/bin/$T-gcc" -dumpmachine)" = "$T"
 check print-file-name test "$("$top/bin/$T-gcc" -print-file-name=libgcc.a)" = \
 	"$top/lib/gcc/$T/$V/libgcc.a"
 
+# Without /proc (a private mount namespace with an empty tmpfs on /proc):
+# ccwrap must find its install dir by searching $PATH and following the
+# symlinks itself.  noproc DIR CMD...: run CMD in DIR there.
+noproc_unshare=(unshare --mount --propagation private)
+[ "$(id -u)" -eq 0 ] ||
+	noproc_unshare=(unshare --user --map-root-user --mount --propagation private)
+noproc() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	"${noproc_unshare[@]}" sh -c \
+		'mount -t tmpfs none /proc && cd "$1" && shift && exec "$@"' sh "$@"
+}
+mkdir "$tmp/farm2"
+ln -s ../farm/gcc "$tmp/farm2/gcc"
+ln -s farm2 "$tmp/farmlink"
+if ! command -v unshare >/dev/null; then
+	skip no-proc "unshare not installed"
+elif ! why=$(noproc / sh -c '! test -e /proc/self/exe' 2>&1); then
+	skip no-proc "cannot hide /proc with ${noproc_unshare[*]}: ${why:-no reason given}"
+else
+	libc="$top/$T/lib/libc.so"
+	check no-proc-hidden noproc / sh -c '! test -e /proc/self/exe'
+	out=$(noproc / env PATH="$tmp/farm:$PATH" gcc -print-file-name=libc.so)
+	check no-proc-PATH-unprefixed test "$out" = "$libc"
+	out=$(noproc "$tmp" env PATH="farm2:$PATH" gcc -print-file-name=libc.so)
+	check no-proc-relative-PATH-entry test "$out" = "$libc"
+	out=$(noproc "$tmp" ./farm/gcc -print-file-name=libc.so)
+	check no-proc-relative-farm test "$out" = "$libc"
+	out=$(noproc "$tmp" ./farmlink/gcc -print-file-name=libc.so)
+	check no-proc-relative-farm-chain test "$out" = "$libc"
+	out=$(noproc "$tmp/farm" ./gcc -print-file-name=libc.so)
+	check no-proc-relative-dot test "$out" = "$libc"
+	out=$(noproc "$tmp/farm2" ../farm/cc -print-sysroot)
+	check no-proc-relative-gnu-flavour test "$out" = "$top/sysroot/$GNU"
+	err=$(noproc "$tmp" env CCWRAP_DEBUG=1 PATH="$tmp/farm:$PATH" \
+		g++ -c x.cc 2>&1 >/dev/null)
+	check no-proc-debug-absolute-top has "$err" \
+		"ccwrap: '$top/libexec/ccwrap/g++' '-B$top/libexec/gcc/$T/$V/' '-B$top/$T/bin/' '--sysroot=$top/$T' -nostdinc -nostdlib -c x.cc -isystem '$top/$T/include/c++/$V' -isystem '$top/$T/include/c++/$V/$T' -isystem '$top/$T/include/c++/$V/backward' -isystem '$top/$T/include' -isystem '$top/lib/gcc/$T/$V/include'"
+	out=$(noproc "$tmp" ./farm/gcc x.o)
+	check no-proc-link-crt1 has "$out" "$top/$T/lib/crt1.o"
+fi
+
 # rsp files are read from the file system
 printf '%s\n' "-c 'my file.c'" >"$tmp/args.rsp"
 out=$("$top/bin/$T-gcc" "@$tmp/args.rsp")

@@ -11,6 +11,17 @@ if build_ccwrap "$tmp/b" "$tmp/b/unit_tests"; then
 else
 	not_ok build-unit-tests
 fi
+# CFLAGS / EXTRA_CFLAGS from the caller add flags but cannot turn off the
+# mandatory warnings and -std=c11.
+# shellcheck disable=SC2317 # called through check()
+flags_kept() {
+	local cmd
+	cmd=$(CFLAGS='-O1 -w -Wno-error -std=gnu89' make -s -n -C "$CCWRAP_SRC" \
+		O="$tmp/n" EXTRA_CFLAGS='-Wno-extra -fno-common' "$tmp/n/ccwrap") &&
+		grep -q -- ' -O1 .*-fno-common .*-std=c11 -Wall -Wextra -Werror ' <<<"$cmd" &&
+		! grep -q -- ' -w ' <<<"$cmd"
+}
+check makefile-keeps-warnings flags_kept
 check build-wrapper build_ccwrap "$tmp/w"
 check build-wrapper-static build_ccwrap "$tmp/s" LDFLAGS=-static
 finish

@@ -116,6 +116,78 @@ static void test_selfpath(struct suite_result *res)
 	free(cmd);
 }
 
+static int all_exist(const char *path, void *ctx)
+{
+	(void)path, (void)ctx;
+	return 1;
+}
+
+/* "@big" holds NBIG arguments */
+#define NBIG 60000
+static char *read_big(const char *path, void *ctx)
+{
+	struct strvec v = { 0 }, pool = { 0 };
+	char *text;
+
+	(void)ctx;
+	if (strcmp(path, "big"))
+		return NULL;
+	for (int i = 0; i < NBIG; i++) {
+		sv_push(&pool, xasprintf("-DR%d", i));
+		sv_push(&v, pool.v[pool.n - 1]);
+	}
+	text = sv_join(&v, "\n");
+	sv_free(&v);
+	sv_free_all(&pool);
+	return text;
+}
+
+/* No fixed limit on the number of arguments, given or from @files:
+ * all of them arrive, in order. */
+static void test_many_args(struct suite_result *res)
+{
+	enum { N = 100000 };
+	struct strvec argv = { 0 }, pool = { 0 };
+	struct ccwrap_input in = { 0 };
+	struct ccwrap_result r;
+	size_t n = 0, at = 0;
+	int in_order = 1;
+
+	for (int i = 0; i < N; i++) {
+		sv_push(&pool, xasprintf(i == N / 2 ? "@big" : "-DA%d", i));
+		sv_push(&argv, pool.v[pool.n - 1]);
+	}
+	sv_push(&argv, "x.o");
+	in.argc = (int)argv.n;
+	in.argv = argv.v;
+	in.top = "/t";
+	in.exists = all_exist;
+	in.read_file = read_big;
+	ccwrap_rewrite(&in, &r);
+	CHECK(res, r.action == CCWRAP_EXEC, "many args: action %d", r.action);
+	for (; r.action == CCWRAP_EXEC && r.argv[n]; n++) {
+		const char *a = r.argv[n];
+		char *want;
+
+		if (strncmp(a, "-DA", 3) && strncmp(a, "-DR", 3))
+			continue;
+		want = at < N / 2 ? xasprintf("-DA%zu", at)
+		       : at < N / 2 + NBIG ? xasprintf("-DR%zu", at - N / 2)
+		       : xasprintf("-DA%zu", at - NBIG + 1);
+		in_order &= !strcmp(a, want);
+		free(want);
+		at++;
+	}
+	CHECK(res, in_order && at == N - 1 + NBIG, "many args: %zu in order %d",
+	      at, in_order);
+	CHECK(res, n > 6 && !strcmp(r.argv[n - 1] + strlen(r.argv[n - 1]) - 6,
+				    "crtn.o"),
+	      "many args: links");
+	ccwrap_result_free(&r);
+	sv_free(&argv);
+	sv_free_all(&pool);
+}
+
 struct suite_result suite_misc(void)
 {
 	struct suite_result res = { 0, 0 };
@@ -124,5 +196,6 @@ struct suite_result suite_misc(void)
 	test_quote(&res);
 	test_names(&res);
 	test_selfpath(&res);
+	test_many_args(&res);
 	return res;
 }
