@@ -398,7 +398,10 @@ tc_musl() {
       CC="$gccb/gcc/xgcc -B $gccb/gcc" CFLAGS="$(build_cflags)" \
       LIBCC="$gccb/$TC_TARGET/libgcc/libgcc.a"
     run_logged musl-install-headers make install-headers DESTDIR="$sys"
-    (cd "$gccb" && run_logged gcc-libgcc-static make -j"$JOBS" enable_shared=no all-target-libgcc)
+    # enable_shared=no only for libgcc's own make (as musl-cross-make does):
+    # on make's command line it would reach libgcc's configure too, and the
+    # full build later would then never make libgcc_s.
+    (cd "$gccb" && run_logged gcc-libgcc-static make -j"$JOBS" MAKE="make enable_shared=no" all-target-libgcc)
     run_logged musl-make make -j"$JOBS"
     run_logged musl-install-sysroot make install DESTDIR="$sys"
     run_logged musl-install make install DESTDIR="$dest"
