@@ -421,9 +421,13 @@ tc_cross_toolchain() {
   local dest=$1 karch=$2 T=$TC_TARGET; shift 2
   local sys="$STAGE_WORK/sysroot-$T"   # what the target libraries build against
   export PATH="$dest/bin:$PATH"
-  mkdir -p "$sys/include" "$sys/lib" "$dest/$T/include"
+  mkdir -p "$sys/include" "$sys/lib" "$dest/$T/include" "$dest/$T/lib"
   ln -sfn . "$sys/usr"
   ln -sfn . "$dest/$T/usr"
+  # gcc installs 64-bit target libraries into lib64; the musl loader and
+  # ccwrap look in lib, so both are one directory.
+  ln -sfn lib "$sys/lib64"
+  ln -sfn lib "$dest/$T/lib64"
   tc_linux_headers "$karch" "$STAGE_WORK/kheaders-$T"
   cp -a "$STAGE_WORK/kheaders-$T/include/." "$sys/include/"
   cp -a "$STAGE_WORK/kheaders-$T/include/." "$dest/$T/include/"

@@ -9,7 +9,10 @@ STAGE_EXPORT=1
 stage_build() {
   cp -a "$(dep_dir cross-binutils)/." "$STAGE_OUT/"
   TC_TARGET=$TARGET_TRIPLET TC_HOST='' TC_CC=$(host_cc) TC_CXX=$(host_cxx) TC_LDFLAGS=''
-  TC_HOSTLIBS=$(dep_dir host-libs)
+  # A copy at a fixed path: gcc's compile commands name it, and ccache only
+  # hits when they stay the same from one host-libs key to the next.
+  TC_HOSTLIBS="$STAGE_WORK/host-libs"
+  cp -a "$(dep_dir host-libs)" "$TC_HOSTLIBS"
   # shellcheck disable=SC2086 # TARGET_GCC_CONFIG is a list of options
   tc_cross_toolchain "$STAGE_OUT" "$TARGET_KARCH" $TARGET_GCC_CONFIG
 }

@@ -64,7 +64,7 @@ else
   build_and_run "cc (farm symlink), C, static" "$FARM/cc" "$PROG/threads.c" "$PROG/threads.expected" -static -pthread
   build_and_run "g++ (farm symlink), C++, dynamic" "$FARM/g++" "$PROG/exceptions.cpp" "$PROG/exceptions.expected"
   build_and_run "g++ (farm symlink), C++, static" "$FARM/g++" "$PROG/stl.cpp" "$PROG/stl.expected" -static
-  build_and_run "prefixed g++ by relative path, static-pie" "$TC/bin/$T-g++" "$PROG/stl.cpp" "$PROG/stl.expected" -static-pie
+  build_and_run "prefixed g++ by relative path, static-pie" "$TC/bin/$T-g++" "$PROG/stl.cpp" "$PROG/stl.expected" -fPIE -static-pie
   build_and_run "-flto, C++, static" "$TC/bin/$T-g++" "$PROG/exceptions.cpp" "$PROG/exceptions.expected" -flto -static
   build_and_run "math with -lm, dynamic" "$TC/bin/$T-gcc" "$PROG/math.c" "$PROG/math.expected" -lm
 fi
