@@ -19,11 +19,15 @@ tree_digest() {
    find . -type l -printf '%p -> %l\n' | LC_ALL=C sort)
 }
 
+cache=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 ./build.sh aarch64 cross >"$SCRATCH/first.log" 2>&1 || { not_ok "first build"; finish; }
 tree_digest "$OUT/cross" >"$SCRATCH/before"
 key=$(cat "$OUT/.cross.stage-key")
+# As if the stage had never been built (--rebuild would keep the old result
+# until the new one is complete).
+rm -rf "${cache:?}/stages/aarch64/cross/$key"
 
-setsid ./build.sh --rebuild cross aarch64 cross >"$SCRATCH/killed.log" 2>&1 &
+setsid ./build.sh aarch64 cross >"$SCRATCH/killed.log" 2>&1 &
 pid=$!
 # Wait until gcc itself is compiling (its log has grown), then kill -9.
 for _ in $(seq 1200); do
@@ -36,7 +40,6 @@ else not_ok "gcc never got going: $(tail -n 5 "$SCRATCH/killed.log")"; fi
 kill -9 -- -"$pid" 2>/dev/null || kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 
-cache=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 check "the killed stage does not count as done" test ! -d "$cache/stages/aarch64/cross/$key"
 if ./build.sh aarch64 cross >"$SCRATCH/rerun.log" 2>&1 && grep -q 'cross .*built in' "$SCRATCH/rerun.log"; then
   ok "the re-run builds the stage again and completes"
