@@ -375,6 +375,7 @@ tc_gcc_configure() {
     --disable-libsanitizer --disable-libgomp --disable-libitm --disable-libssp \
     --disable-libquadmath --disable-libvtv --disable-libstdcxx-pch \
     --enable-checking=release --with-pkgversion=crossboot \
+    --enable-default-pie \
     CFLAGS_FOR_TARGET="$cflags" CXXFLAGS_FOR_TARGET="$cflags" MAKEINFO=true "$@")
 }
 
