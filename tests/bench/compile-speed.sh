@@ -49,7 +49,8 @@ block/blk-core kernel/time/timer fs/exec mm/slub"
 make_workload() {
   local src kb=$WORK/linux-build f n=0
   src=$(source_dir linux)
-  local kmake=(make -s -C "$src" O="$kb" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j"$(nproc)")
+  local kmake=(make -s -C "$src" O="$kb" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+    CC=aarch64-linux-gnu-gcc-12 -j"$(nproc)")
   msg "preparing the kernel workload (arm64 defconfig, $NFILES files)"
   "${kmake[@]}" defconfig >/dev/null
   "${kmake[@]}" prepare >/dev/null
@@ -67,7 +68,8 @@ compile_all() {
   local cc=$1 i start end
   start=$(date +%s%N)
   for i in "$WORK"/i/*.i; do
-    "$cc" -O2 -std=gnu11 -fno-strict-aliasing -fno-common -mgeneral-regs-only -w -c "$i" -o "$WORK/out.o"
+    "$cc" -O2 -std=gnu11 -fno-strict-aliasing -fno-common -fno-PIE -mgeneral-regs-only \
+      -fno-asynchronous-unwind-tables -w -c "$i" -o "$WORK/out.o"
   done
   end=$(date +%s%N)
   printf '%d.%03d\n' $(((end - start) / 1000000000)) $((((end - start) / 1000000) % 1000))
