@@ -103,7 +103,8 @@ else skip "CMake project" "cmake is not installed (apt-get install cmake)"; fi
 if command -v meson >/dev/null && command -v ninja >/dev/null; then
   # The cross file names the tools; the toolchain's bin/ is on PATH.
   if env -i PATH="$TC/bin:/usr/bin:/bin" meson setup --cross-file "$TC/$T.meson" "$SCRATCH/meson build" \
-      "$PROG/project" >"$SCRATCH/meson.log" 2>&1 && noenv ninja -C "$SCRATCH/meson build" >>"$SCRATCH/meson.log" 2>&1; then
+      "$PROG/project" >"$SCRATCH/meson.log" 2>&1 &&
+      env -i PATH="$TC/bin:/usr/bin:/bin" ninja -C "$SCRATCH/meson build" >>"$SCRATCH/meson.log" 2>&1; then
     project_check Meson "$SCRATCH/meson build/hello_project"
   else not_ok "Meson project"; tail -n 15 "$SCRATCH/meson.log" | sed 's/^/#   /'; fi
 else skip "Meson project" "meson or ninja is not installed (apt-get install meson ninja-build)"; fi
