@@ -78,6 +78,7 @@ stages_for() {
 
 host_id() {
   local os=unknown
+  # shellcheck source=/dev/null
   [ -r /etc/os-release ] && os=$(. /etc/os-release && printf '%s-%s' "${ID:-}" "${VERSION_ID:-}")
   printf 'host %s %s; %s; %s\n' "$(uname -m)" "$os" "$(gcc --version 2>/dev/null | head -n1)" \
     "$(ccache --version 2>/dev/null | head -n1 | grep -o 'ccache' || printf 'no ccache')"
