@@ -15,7 +15,8 @@ ENGINE_FORMAT=1
 usage() {
   cat <<EOF
 usage: ./build.sh [options] TARGET [STAGE]
-Builds STAGE and the stages it needs for TARGET (default: all stages).
+Builds STAGE and the stages it needs for TARGET (default: cross-package, the
+toolchain tarball; "all": every stage).
 
   --list-targets     print the known targets
   --list-stages      print the stages in build order
@@ -31,7 +32,8 @@ EOF
 }
 
 list_targets() { find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
-default_stage() { printf 'all'; }
+# What `./build.sh TARGET` builds: the product. "all" builds every stage.
+default_stage() { printf 'cross-package'; }
 
 # --- stage metadata ---------------------------------------------------------
 
