@@ -52,6 +52,14 @@ static void emit_all(struct rw *w, const char *opt, const struct strvec *v)
 	}
 }
 
+/* The result is text (an answer or an error) instead of a command. */
+static void set_text(struct rw *w, enum ccwrap_action action, const char *fmt,
+		     va_list va)
+{
+	w->res->text = own(w, xvasprintf(fmt, va));
+	w->res->action = action;
+}
+
 static int fail(struct rw *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -60,9 +68,8 @@ static int fail(struct rw *w, const char *fmt, ...)
 	va_list va;
 
 	va_start(va, fmt);
-	w->res->text = own(w, xvasprintf(fmt, va));
+	set_text(w, CCWRAP_ERROR, fmt, va);
 	va_end(va);
-	w->res->action = CCWRAP_ERROR;
 	return -1;
 }
 
@@ -380,9 +387,8 @@ static void print(struct rw *w, const char *fmt, ...)
 	va_list va;
 
 	va_start(va, fmt);
-	w->res->text = own(w, xvasprintf(fmt, va));
+	set_text(w, CCWRAP_PRINT, fmt, va);
 	va_end(va);
-	w->res->action = CCWRAP_PRINT;
 }
 
 static void print_found(struct rw *w, const struct strvec *dirs,
