@@ -15,10 +15,13 @@ ENGINE_FORMAT=1
 usage() {
   cat <<EOF
 usage: ./build.sh [options] TARGET [STAGE]
-Builds STAGE and the stages it needs for TARGET (default: cross-package, the
-toolchain tarball; "all": every stage).
+Builds STAGE and the stages it needs for TARGET (default: canadian-package, the
+static toolchain tarball; "all": every stage).
 
   --list-targets     print the known targets
+  --list-distros     print the known target distributions (scripts/distros/)
+  --distro NAME      target distribution of the glibc stages (default: focal, or
+                     \$CROSSBOOT_DISTRO); NAME may also be a profile file's path
   --list-stages      print the stages in build order
   --rebuild STAGE    rebuild STAGE (and what depends on it) even if cached
   --jobs N           parallel jobs (default: all cores, $(nproc))
@@ -32,8 +35,19 @@ EOF
 }
 
 list_targets() { find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
+list_distros() { find "$TOP/scripts/distros" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
+
+# load_distro NAME|FILE: the target distribution's profile (DISTRO_* variables).
+load_distro() {
+  local f=$1
+  case $f in */*) ;; *) f="$TOP/scripts/distros/$1" ;; esac
+  [ -f "$f" ] || die "unknown distribution '$1' (known: $(list_distros | tr '\n' ' ' | sed 's/ $//'); or a profile file's path)"
+  DISTRO_NAME=${f##*/}
+  # shellcheck source=/dev/null
+  . "$f"
+}
 # What `./build.sh TARGET` builds: the product. "all" builds every stage.
-default_stage() { printf 'cross-package'; }
+default_stage() { printf 'canadian-package'; }
 
 # --- stage metadata ---------------------------------------------------------
 
@@ -44,7 +58,7 @@ stage_var() {
   local f; f=$(stage_file "$1")
   [ -f "$f" ] || die "unknown stage '$1' (stages: $(list_stages | tr '\n' ' '))"
   # shellcheck disable=SC2034 # defaults for what the stage file may not set
-  ( STAGE_DEPS='' STAGE_SOURCES='' STAGE_INPUTS='' STAGE_EXPORT=0
+  ( STAGE_DEPS='' STAGE_SOURCES='' STAGE_INPUTS='' STAGE_EXPORT=0 STAGE_DISTRO=0
     # shellcheck source=/dev/null
     . "$f"; eval "printf '%s\n' \"\${$2}\"" )
 }
@@ -121,6 +135,10 @@ key_material() {
   # shellcheck disable=SC2086 # a list of paths without spaces
   [ -z "$inputs" ] || hash_inputs $inputs
   for d in $(stage_var "$s" STAGE_DEPS); do printf 'dep %s %s\n' "$d" "${KEYS[$d]:?}"; done
+  # Stages made from a distribution's packages: its profile's effective values.
+  if [ "$(stage_var "$s" STAGE_DISTRO)" = 1 ]; then
+    printf 'distro %s\n' "$DISTRO_NAME"; (set -o posix; set) | grep '^DISTRO_'
+  fi
   host_id
   # Only when set, so that keys stay the same for the default.
   [ -z "${SOURCE_DATE_EPOCH:-}" ] || printf 'epoch %s\n' "$SOURCE_DATE_EPOCH"
@@ -221,7 +239,7 @@ run_stage() {
     STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s" STAGE_LOG=$log
     STAGE_SHELL_PID=$BASHPID
     # shellcheck disable=SC2034 # defaults for what the stage file may not set
-    STAGE_DEPS='' STAGE_SOURCES='' STAGE_INPUTS='' STAGE_EXPORT=0
+    STAGE_DEPS='' STAGE_SOURCES='' STAGE_INPUTS='' STAGE_EXPORT=0 STAGE_DISTRO=0
     stage_env
     # shellcheck source=/dev/null
     . "$(stage_file "$s")"
@@ -348,7 +366,7 @@ fetch_sources() {
 HOST_TOOLS="gcc:gcc g++:g++ make:make bison:bison flex:flex makeinfo:texinfo m4:m4
 awk:gawk xz:xz-utils bzip2:bzip2 gzip:gzip patch:patch tar:tar perl:perl
 sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc
-pgrep:procps flock:util-linux"
+pgrep:procps flock:util-linux readelf:binutils"
 # What --fetch-only needs.
 HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils flock:util-linux"
 # Wanted, not required: ccache makes rebuilds fast.
@@ -407,13 +425,15 @@ on_signal() {
 # --- main ----------------------------------------------------------------------------
 
 parse_args() {
-  TARGET='' WANT='' JOBS=$(nproc) FETCH_ONLY=0 NO_INSTALL=0
+  TARGET='' WANT='' JOBS=$(nproc) FETCH_ONLY=0 NO_INSTALL=0 DISTRO=${CROSSBOOT_DISTRO:-focal}
   declare -gA REBUILD=()
   local pos=()
   while [ $# -gt 0 ]; do
     case $1 in
       --list-targets) list_targets; exit 0 ;;
       --list-stages) list_stages; exit 0 ;;
+      --list-distros) list_distros; exit 0 ;;
+      --distro) [ -n "${2:-}" ] || die "--distro needs a name"; DISTRO=$2; shift ;;
       --rebuild) [ $# -ge 2 ] || die "--rebuild needs a stage"; REBUILD[$2]=1; shift ;;
       --jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; JOBS=$2; shift ;;
       --cache) [ -n "${2:-}" ] || die "--cache needs a directory"; CACHE=$2; shift ;;
@@ -454,6 +474,7 @@ main() {
   mkdir -p "$CACHE"
   # shellcheck source=/dev/null
   . "$TOP/targets/$TARGET"
+  load_distro "$DISTRO"
   OUT="$TOP/out/$TARGET"
   mkdir -p "$OUT/logs"
   # One build per target and cache at a time.

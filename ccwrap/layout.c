@@ -113,6 +113,10 @@ static void glibc(struct layout *l, struct ctx *c, const char *lib_top)
 	add_existing(c, &l->inc, path(c, "%s/include", sys));
 	add_existing(c, &l->libdirs, multiarch_lib);
 	add_existing(c, &l->libdirs, multiarch_usrlib);
+	/* libcrypto.so needs libpthread.so.0 (in lib/<triplet>): ld looks for
+	 * it in the sysroot's ld.so.conf, which a dev-package sysroot lacks. */
+	add_existing(c, &l->rpath_link, multiarch_lib);
+	add_existing(c, &l->rpath_link, multiarch_usrlib);
 	add_existing(c, &l->libdirs, path(c, "%s/lib", sys));
 	add_existing(c, &l->libdirs, path(c, "%s/usr/lib", sys));
 }
@@ -135,5 +139,6 @@ void layout_free(struct layout *l)
 	sv_free(&l->inc_cxx);
 	sv_free(&l->inc);
 	sv_free(&l->libdirs);
+	sv_free(&l->rpath_link);
 	sv_free(&l->progdirs);
 }

@@ -16,6 +16,7 @@ struct layout {
 	struct strvec inc_cxx;   /* C++ headers, searched first */
 	struct strvec inc;       /* C headers in search order */
 	struct strvec libdirs;   /* -L and startfile search order */
+	struct strvec rpath_link; /* where ld finds shared libs' DT_NEEDED */
 	struct strvec progdirs;  /* -print-prog-name search order */
 };
 

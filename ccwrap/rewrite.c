@@ -365,9 +365,12 @@ static int build(struct rw *w)
 		emit(w, "none");
 	}
 	add_includes(w);
-	if (w->link)
+	if (w->link) {
 		for (size_t i = 0; i < w->lay.libdirs.n; i++)
 			emitf(w, "-L%s", w->lay.libdirs.v[i]);
+		for (size_t i = 0; i < w->lay.rpath_link.n; i++)
+			emitf(w, "-Wl,-rpath-link,%s", w->lay.rpath_link.v[i]);
+	}
 	if (deflibs)
 		add_cxx_libs(w);
 	if (deflibs || startfiles)

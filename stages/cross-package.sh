@@ -1,80 +1,15 @@
 # shellcheck shell=bash disable=SC2034 # STAGE_* are read by build.sh
-# Stage cross-package: the relocatable cross-compiler tarball. The cross
-# stage's toolchain with ccwrap in front of gcc, a README, a MANIFEST, CMake
-# and Meson files; beside it the sources it was built from.
+# Stage cross-package: the cross stage's toolchain (gcc linked against this
+# host's glibc) as a relocatable tarball, in out/TARGET/cross-package/. Quick
+# to build, so it is what CI tests; the release tarball is canadian-package's.
 STAGE_DEPS="cross"
 STAGE_SOURCES="binutils gcc musl gmp mpfr mpc linux"
-STAGE_INPUTS="ccwrap scripts/toolchain"
-STAGE_EXPORT=flat
+STAGE_INPUTS="ccwrap scripts/toolchain scripts/package.sh"
+STAGE_EXPORT=1
+# shellcheck source=scripts/package.sh
+. "$TOP/scripts/package.sh"
 
 stage_build() {
-  local name="cross-compiler-$TARGET_ARCH"
-  local tree="$STAGE_WORK/$name"
-  mkdir -p "$tree"
-  cp -a "$(dep_dir cross)/." "$tree/"
-  package_ccwrap "$tree"
-  package_files "$tree"
-  deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
-  package_sources "$STAGE_OUT/$name-sources"
-}
-
-# package_ccwrap TREE: the real drivers move to libexec/ccwrap; ccwrap, built
-# static so it runs on any x86_64 host, takes their names.
-package_ccwrap() {
-  local tree=$1 T=$TARGET_TRIPLET G=$TARGET_GNU_TRIPLET v n
-  v=$(manifest_get gcc version)
-  mkdir -p "$tree/libexec/ccwrap"
-  mv "$tree/bin/$T-gcc" "$tree/libexec/ccwrap/gcc"
-  mv "$tree/bin/$T-g++" "$tree/libexec/ccwrap/g++"
-  rm -f "$tree/bin/$T-c++" "$tree/bin/$T-cpp" "$tree/bin/$T-cc" "$tree/bin/$T-gcc-$v"
-  run_logged ccwrap-build make -C "$TOP/ccwrap" O="$STAGE_WORK/ccwrap" CC=gcc LDFLAGS=-static \
-    TRIPLET="$T" GCC_VERSION="$v" DYNAMIC_LINKER="$TARGET_MUSL_LDSO" \
-    GNU_TRIPLET="$G" GNU_DYNAMIC_LINKER="$TARGET_GLIBC_LDSO" DEFAULT_PIE=1
-  install -m 755 "$STAGE_WORK/ccwrap/ccwrap" "$tree/bin/$T-gcc"
-  for n in cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$T-$n"; done
-  for n in gcc cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$G-$n"; done
-}
-
-# fill_template IN OUT: replace @NAME@ placeholders with this build's values.
-fill_template() {
-  sed -e "s|@TRIPLET@|$TARGET_TRIPLET|g" -e "s|@GNU_TRIPLET@|$TARGET_GNU_TRIPLET|g" \
-    -e "s|@ARCH@|$TARGET_ARCH|g" -e "s|@GCC_VERSION@|$(manifest_get gcc version)|g" \
-    -e "s|@BINUTILS_VERSION@|$(manifest_get binutils version)|g" \
-    -e "s|@MUSL_VERSION@|$(manifest_get musl version)|g" "$1" >"$2"
-}
-
-package_files() {
-  local tree=$1 t="$TOP/scripts/toolchain" p
-  fill_template "$t/README.in" "$tree/README"
-  fill_template "$t/toolchain.cmake.in" "$tree/$TARGET_TRIPLET.cmake"
-  fill_template "$t/toolchain.meson.in" "$tree/$TARGET_TRIPLET.meson"
-  {
-    printf '# component version origin licence\n'
-    for p in $STAGE_SOURCES; do
-      printf '%s %s %s %s\n' "$p" "$(manifest_get "$p" version)" \
-        "$(manifest_get "$p" url)" "$(sed -n "s/^$p: //p" "$t/licenses")"
-    done
-    printf 'ccwrap - - %s\n' "$(sed -n 's/^ccwrap: //p' "$t/licenses")"
-  } >"$tree/MANIFEST"
-}
-
-# deterministic_tarball DIR NAME OUT: DIR/NAME as a tar.xz that depends only
-# on the files' contents: sorted names, owner 0, mtimes of SOURCE_DATE_EPOCH.
-deterministic_tarball() {
-  local dir=$1 name=$2 out=$3 epoch=${SOURCE_DATE_EPOCH:-1672531200}
-  (cd "$dir" && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
-    --mode=u+rwX,go+rX,go-w --format=gnu -cf - "$name") | xz -T1 -6 >"$out"
-}
-
-# package_sources DIR: the exact tarballs and patches used, with SHA256SUMS.
-package_sources() {
-  local dir=$1 p
-  mkdir -p "$dir/patches"
-  for p in $STAGE_SOURCES; do
-    source_tarball "$p"
-    cp -l "$SRC_TARBALL" "$dir/" 2>/dev/null || cp "$SRC_TARBALL" "$dir/"
-    [ ! -d "$PATCH_DIR/$p" ] || cp -r "$PATCH_DIR/$p" "$dir/patches/"
-  done
-  (cd "$dir" && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum >"../SHA256SUMS.tmp")
-  mv "$dir/../SHA256SUMS.tmp" "$dir/SHA256SUMS"
+  package_toolchain "$(dep_dir cross)" gcc \
+    "-flto works through the linker plugin (this toolchain's ld is dynamically linked)."
 }

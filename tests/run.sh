@@ -120,6 +120,8 @@ main() {
     printf 'skip tests/cross/*: the cross-package stage did not build\n'; SKIPPED=$((SKIPPED + 1))
   fi
   if [ "$FULL" = 1 ]; then
+    # The release toolchain (static Canadian cross); its tests are in tests/full.
+    build canadian-package || true
     run_dir tests/full
   fi
   printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"

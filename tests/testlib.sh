@@ -34,3 +34,27 @@ scratch() {
 }
 
 finish() { exit "$FAILED"; }
+
+# binfmt_aarch64: make aarch64 programs run transparently through Debian's
+# qemu-user-static (what `make check` of a cross-built package needs). Mounts
+# binfmt_misc and registers qemu-aarch64 when they are not there yet; prints
+# why not and fails when that cannot be done (not root, no qemu-user-static).
+binfmt_aarch64() {
+  local dir=/proc/sys/fs/binfmt_misc conf=/usr/lib/binfmt.d/qemu-aarch64.conf
+  [ -e "$dir/qemu-aarch64" ] && return 0
+  [ -f "$conf" ] || { echo "$conf is missing (apt-get install qemu-user-static)"; return 1; }
+  if [ ! -e "$dir/register" ]; then
+    mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null ||
+      { echo "cannot mount binfmt_misc (needs root)"; return 1; }
+  fi
+  grep '^:' "$conf" >"$dir/register" 2>/dev/null ||
+    { echo "cannot register qemu-aarch64 with binfmt_misc"; return 1; }
+}
+
+# in_empty_root ROOT CMD...: CMD (a path inside ROOT) run chrooted in ROOT,
+# with an empty environment; a user namespace when not root.
+in_empty_root() {
+  local root=$1; shift
+  if [ "$(id -u)" = 0 ]; then env -i chroot "$root" "$@"
+  else env -i unshare -r chroot "$root" "$@"; fi
+}

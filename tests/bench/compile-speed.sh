@@ -5,10 +5,12 @@
 # files of the pinned Linux kernel (arm64 defconfig), compiled with -O2 at -j1.
 # Every compiler compiles the same .i files, so only the compiler proper (cc1)
 # is measured. Runs are interleaved; prints each compiler's median and its
-# ratio to the first one (the reference). Not a test: it gates nothing.
+# ratio to the first one (the reference), for wall-clock and CPU time. Not a
+# test: it gates nothing.
 #
 # Default compilers: Debian's aarch64-linux-gnu-gcc-12 (reference) and this
-# project's cross compiler from out/aarch64/ (the tarball's, else the cross stage's).
+# project's tarballs from out/aarch64/: cross-package's (gcc linked against
+# glibc) and the release, canadian-package's (static, musl).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
@@ -27,17 +29,25 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# The compiler that preprocesses the workload: ours if built, else Debian's.
+# extract_tarball NAME FILE: the toolchain in FILE, extracted under WORK/NAME;
+# prints its gcc (nothing when FILE is not there).
+extract_tarball() {
+  [ -f "$2" ] || return 0
+  mkdir -p "$WORK/$1"
+  tar -xf "$2" -C "$WORK/$1"
+  printf '%s' "$WORK/$1/cross-compiler-aarch64/bin/aarch64-linux-musl-gcc"
+}
+
+# Debian's compiler (the reference), then this project's tarballs when built:
+# the glibc-hosted one (cross-package) and the static release (canadian-package).
 default_compilers() {
-  local ours="" t="$TOP/out/aarch64"
-  if [ -x "$t/cross/bin/aarch64-linux-musl-gcc" ]; then ours="$t/cross/bin/aarch64-linux-musl-gcc"; fi
-  if [ -f "$t/cross-compiler-aarch64.tar.xz" ]; then
-    tar -xf "$t/cross-compiler-aarch64.tar.xz" -C "$WORK"
-    ours="$WORK/cross-compiler-aarch64/bin/aarch64-linux-musl-gcc"
-  fi
+  local t="$TOP/out/aarch64" cc
   have aarch64-linux-gnu-gcc-12 || die "Debian's gcc-12-aarch64-linux-gnu is needed as the reference"
   COMPILERS=("debian-gcc-12=aarch64-linux-gnu-gcc-12")
-  [ -z "$ours" ] || COMPILERS+=("crossboot=$ours")
+  cc=$(extract_tarball glibc-hosted "$t/cross-package/cross-compiler-aarch64.tar.xz")
+  [ -z "$cc" ] || COMPILERS+=("glibc-hosted=$cc")
+  cc=$(extract_tarball static "$t/cross-compiler-aarch64.tar.xz")
+  [ -z "$cc" ] || COMPILERS+=("static=$cc")
 }
 
 # The workload: the first NFILES of a fixed list of large kernel files,
@@ -63,19 +73,19 @@ make_workload() {
   done
 }
 
-# compile_all COMPILER: seconds (with ms) to compile every .i at -O2, -j1.
+# compile_all COMPILER: "WALL CPU" seconds to compile every .i at -O2, -j1
+# (CPU: user + system, which other load on the machine disturbs less).
 compile_all() {
-  local cc=$1 i start end
-  start=$(date +%s%N)
-  for i in "$WORK"/i/*.i; do
+  local cc=$1 TIMEFORMAT='%R %U %S' t
+  t=$( { time for i in "$WORK"/i/*.i; do
     "$cc" -O2 -std=gnu11 -fno-strict-aliasing -fno-common -fno-PIE -mgeneral-regs-only \
-      -fno-asynchronous-unwind-tables -w -c "$i" -o "$WORK/out.o"
-  done
-  end=$(date +%s%N)
-  printf '%d.%03d\n' $(((end - start) / 1000000000)) $((((end - start) / 1000000) % 1000))
+      -fno-asynchronous-unwind-tables -w -c "$i" -o "$WORK/out.o" 2>>"$WORK/cc.log"
+  done; } 2>&1 )
+  awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' <<<"$t"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
 main() {
   WORK=$(mktemp -d)
@@ -87,17 +97,18 @@ main() {
     for c in "${COMPILERS[@]}"; do
       name=${c%%=*}
       compile_all "${c#*=}" >>"$WORK/times-$name"
-      msg "run $r/$RUNS $name: $(tail -n1 "$WORK/times-$name")s"
+      msg "run $r/$RUNS $name: $(tail -n1 "$WORK/times-$name") (wall, cpu s)"
     done
   done
-  local ref=''
-  printf '%-16s %10s %8s   (%d files, -O2, -j1, median of %d interleaved runs)\n' compiler median ratio \
-    "$(find "$WORK/i" -name '*.i' | wc -l)" "$RUNS"
+  local rw='' rc='' mw mc
+  printf '%-14s %10s %7s %10s %7s   (%d files, -O2, -j1, median of %d interleaved runs)\n' \
+    compiler wall ratio cpu ratio "$(find "$WORK/i" -name '*.i' | wc -l)" "$RUNS"
   for c in "${COMPILERS[@]}"; do
     name=${c%%=*}
-    local m; m=$(median <"$WORK/times-$name")
-    [ -n "$ref" ] || ref=$m
-    printf '%-16s %9ss %8s\n' "$name" "$m" "$(awk -v a="$m" -v b="$ref" 'BEGIN { printf "%.3f", a / b }')"
+    mw=$(cut -d' ' -f1 "$WORK/times-$name" | median)
+    mc=$(cut -d' ' -f2 "$WORK/times-$name" | median)
+    [ -n "$rw" ] || { rw=$mw; rc=$mc; }
+    printf '%-14s %9ss %7s %9ss %7s\n' "$name" "$mw" "$(ratio "$mw" "$rw")" "$mc" "$(ratio "$mc" "$rc")"
   done
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The cross-compiler tarball as a user gets it: extracted under a path with
+# tests/cross/package.sh [TARBALL]: the cross-compiler tarball (default: the
+# cross-package stage's) as a user gets it: extracted under a path with
 # spaces, moved, called through a symlink farm with no environment; C and C++
 # static and dynamic, CMake and Meson projects, CCWRAP_DEBUG, a missing crt
 # file, deterministic tar entries, the sources beside it.
@@ -12,7 +13,7 @@ scratch
 
 T=aarch64-linux-musl
 QEMU=qemu-aarch64-static
-TARBALL="$TOP/out/aarch64/cross-compiler-aarch64.tar.xz"
+TARBALL=${1:-$TOP/out/aarch64/cross-package/cross-compiler-aarch64.tar.xz}
 PROG="$TOP/tests/programs"
 # Programs run with an empty environment: nothing may depend on it.
 noenv() { env -i PATH=/usr/bin:/bin "$@"; }
@@ -109,7 +110,7 @@ if command -v meson >/dev/null && command -v ninja >/dev/null; then
   else not_ok "Meson project"; tail -n 15 "$SCRATCH/meson.log" | sed 's/^/#   /'; fi
 else skip "Meson project" "meson or ninja is not installed (apt-get install meson ninja-build)"; fi
 
-SOURCES="$TOP/out/aarch64/cross-compiler-aarch64-sources"
+SOURCES=${TARBALL%.tar.xz}-sources
 check "the sources beside the tarball match their SHA256SUMS" bash -c 'cd "$1" && sha256sum --quiet -c SHA256SUMS' _ "$SOURCES"
 check "the sources include gcc's tarball and patches" bash -c 'ls "$1" | grep -q "^gcc" && test -d "$1/patches/gcc"' _ "$SOURCES"
 finish

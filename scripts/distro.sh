@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# Roots and sysroots of the target distribution (the DISTRO_* profile that
+# build.sh loads from scripts/distros/), made with mmdebstrap. Sourced by the
+# stages that declare STAGE_DISTRO=1; in their keys through STAGE_INPUTS.
+
+# distro_mirror ARCH: the archive that has ARCH's packages.
+distro_mirror() {
+  if [[ " $DISTRO_PORTS_ARCHES " == *" $1 "* ]]; then
+    printf '%s\n' "${DISTRO_PORTS_MIRROR:?the profile names no ports mirror}"
+  elif [ -n "$DISTRO_MIRROR" ]; then
+    printf '%s\n' "$DISTRO_MIRROR"
+  else
+    debian_mirror || die "no Debian mirror in the host's apt sources; set DEBIAN_MIRROR=<Debian archive URL>"
+  fi
+}
+
+# distro_source_lines ARCH...: one-line-style apt sources for every suite of
+# the profile, one per archive (architectures that share one share the line).
+distro_source_lines() {
+  local arch mirror suite key
+  declare -A archs=()
+  for arch in "$@"; do
+    mirror=$(distro_mirror "$arch")
+    archs[$mirror]="${archs[$mirror]:+${archs[$mirror]},}$arch"
+  done
+  key="signed-by=$DISTRO_KEYRING"
+  for mirror in "${!archs[@]}"; do
+    for suite in $DISTRO_SUITES; do
+      printf 'deb [arch=%s %s] %s %s %s\n' "${archs[$mirror]}" "$key" "$mirror" "$suite" "$DISTRO_COMPONENTS"
+    done
+  done | LC_ALL=C sort
+}
+
+# distro_check_keyring: the profile's archive keyring is on this host.
+distro_check_keyring() {
+  [ -r "$DISTRO_KEYRING" ] ||
+    die "the $DISTRO_NAME archive keyring $DISTRO_KEYRING is missing (apt-get install $DISTRO_KEYRING_PACKAGE)"
+}
+
+# distro_mmdebstrap ROOT VARIANT ARCHES PACKAGES [MMDEBSTRAP-OPTION...]: a
+# root of the profile's first suite for ARCHES (comma-separated; the first
+# is the native one), with PACKAGES (comma-separated). The downloaded
+# packages' names and versions go to ROOT.packages.
+distro_mmdebstrap() {
+  local root=$1 variant=$2 arches=$3 pkgs=$4 lines list; shift 4
+  have mmdebstrap || die "mmdebstrap is missing (apt-get install mmdebstrap)"
+  distro_check_keyring
+  IFS=, read -ra list <<<"$arches"
+  mapfile -t lines < <(distro_source_lines "${list[@]}")
+  # shellcheck disable=SC2016 # $1 is mmdebstrap's, in its hook
+  run_logged "mmdebstrap-${root##*/}" env SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1672531200}" \
+    mmdebstrap --variant="$variant" --architectures="$arches" --include="$pkgs" \
+    --keyring="$DISTRO_KEYRING" --aptopt='Acquire::Retries "3"' \
+    --extract-hook='find "$1/var/cache/apt/archives" -name "*.deb" -printf "%f\n" | LC_ALL=C sort >"$1.packages"' \
+    "$@" "${DISTRO_SUITES%% *}" "$root" "${lines[@]}"
+}
+
+# relative_symlinks ROOT: absolute symlinks inside ROOT (Debian's -dev
+# packages have some, e.g. libz.so -> /lib/...) made relative, so the tree
+# works wherever it is, as a --sysroot.
+relative_symlinks() {
+  local root=$1 link target dir rel
+  while IFS= read -r -d '' link; do
+    target=$(readlink "$link")
+    dir=$(dirname "${link#"$root"}")
+    rel=$(realpath -m --relative-to="$dir" "$target")
+    ln -sfn "$rel" "$link"
+  done < <(find "$root" -type l -lname '/*' -print0)
+}

@@ -1,0 +1,31 @@
+# shellcheck shell=bash disable=SC2034 # STAGE_* are read by build.sh
+# Stage sysroot: the target distribution's glibc world for the target
+# architecture (--distro; headers and libraries of libc6-dev, libssl-dev,
+# libelf-dev, zlib1g-dev: what the kernel's host programs link against), for
+# ccwrap's glibc mode. Made with mmdebstrap --variant=extract: nothing of the
+# target architecture has to run. Result: sysroot/TARGET_GNU_TRIPLET/ and
+# sysroot-DISTRO-DEBARCH.tar.xz (extract it in the toolchain's directory).
+STAGE_DISTRO=1
+STAGE_INPUTS="scripts/distro.sh scripts/package.sh"
+STAGE_EXPORT=flat
+# shellcheck source=scripts/distro.sh
+. "$TOP/scripts/distro.sh"
+# shellcheck source=scripts/package.sh
+. "$TOP/scripts/package.sh"
+
+SYSROOT_PACKAGES="libc6-dev,libssl-dev,libelf-dev,zlib1g-dev,libzstd-dev,libgcc-s1"
+
+stage_build() {
+  local root="$STAGE_OUT/sysroot/$TARGET_GNU_TRIPLET"
+  mkdir -p "${root%/*}"
+  distro_mmdebstrap "$root" extract "$TARGET_DEB_ARCH" "$SYSROOT_PACKAGES"
+  mv "$root.packages" "$root/PACKAGES"
+  # What a sysroot does not need: devices, configuration, documentation. ld
+  # reads etc/ld.so.conf* to find the libraries that shared libraries need.
+  find "$root/etc" -mindepth 1 -maxdepth 1 ! -name 'ld.so.conf*' -exec rm -rf {} +
+  rm -rf "${root:?}"/{dev,var,tmp,run,proc,sys,home,root,media,mnt,opt,srv,boot} \
+    "${root:?}"/usr/share/{doc,man,info,locale,lintian,bug}
+  relative_symlinks "$root"
+  msg "  $(wc -l <"$root/PACKAGES") packages of $DISTRO_NAME for $TARGET_DEB_ARCH"
+  deterministic_tarball "$STAGE_OUT" sysroot "$STAGE_OUT/sysroot-$DISTRO_NAME-$TARGET_DEB_ARCH.tar.xz"
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A self-test of the release toolchain beyond hello-world: the pinned GMP
+# (C, C++ with --enable-cxx, and aarch64 assembly) cross-built with it, static,
+# then GMP's own test suite (`make check`, a few hundred programs) run under
+# qemu-aarch64 through binfmt_misc.
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
+# shellcheck source=scripts/lib.sh
+. "$TOP/scripts/lib.sh"
+
+T=aarch64-linux-musl
+TARBALL="$TOP/out/aarch64/cross-compiler-aarch64.tar.xz"
+if ! why=$(binfmt_aarch64); then skip "GMP's test suite under qemu" "$why"; finish; fi
+tar -xf "$TARBALL" -C "$SCRATCH"
+TC="$SCRATCH/cross-compiler-aarch64/bin"
+src=$(source_dir gmp)
+B="$SCRATCH/gmp build"
+mkdir -p "$B"
+cd "$B"
+if "$src/configure" --host="$T" --enable-cxx --disable-shared CC="$TC/$T-gcc" CXX="$TC/$T-g++" \
+    CFLAGS=-O2 CXXFLAGS=-O2 LDFLAGS=-static >"$SCRATCH/configure.log" 2>&1; then
+  ok "GMP configures for $T with the release toolchain"
+else not_ok "GMP configure"; tail -n 20 "$SCRATCH/configure.log" | sed 's/^/#   /'; finish; fi
+check "GMP chose aarch64 assembly (mpn/arm64)" grep -q 'mpn/arm64' "$SCRATCH/configure.log" config.log
+if make -j"$(nproc)" >"$SCRATCH/make.log" 2>&1; then ok "GMP builds (C, C++, assembly)"
+else not_ok "GMP build"; tail -n 20 "$SCRATCH/make.log" | sed 's/^/#   /'; finish; fi
+rc=0
+make -j"$(nproc)" check >"$SCRATCH/check.log" 2>&1 || rc=$?
+# Automake's summaries, one per test directory: "# PASS:  n", "# FAIL:  n".
+pass=$(awk '/^# PASS:/ { s += $3 } END { print s + 0 }' "$SCRATCH/check.log")
+fail=$(awk '/^# (FAIL|ERROR|XPASS):/ { s += $3 } END { print s + 0 }' "$SCRATCH/check.log")
+if [ "$rc" = 0 ] && [ "$fail" = 0 ] && [ "$pass" -gt 100 ]; then
+  ok "GMP's test suite passes under qemu-aarch64: $pass tests (C and C++)"
+else
+  not_ok "GMP's test suite: exit $rc, $pass passed, $fail failed"
+  grep -E '^(FAIL|ERROR):' "$SCRATCH/check.log" | head -n 20 | sed 's/^/#   /'
+fi
+check "GMP's C++ tests ran" grep -q 'PASS: t-ostream' "$SCRATCH/check.log"
+finish

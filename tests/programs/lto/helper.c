@@ -1,0 +1,4 @@
+int helper_square(int x)
+{
+	return x * x;
+}
