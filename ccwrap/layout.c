@@ -49,7 +49,6 @@ static void common(struct layout *l, struct ctx *c, const char *lib_top)
 								: "gcc");
 	sv_push(&l->progdirs, (char *)l->libexec);
 	sv_push(&l->progdirs, (char *)l->bindir);
-	sv_push(&l->libdirs, (char *)l->gcc_dir);
 }
 
 /* gcc's musl INCLUDE_DEFAULTS (gcc/config/linux.h): C++, libc, then gcc's
@@ -67,13 +66,16 @@ static void musl(struct layout *l, struct ctx *c, const char *lib_top)
 	sv_push(&l->inc_cxx, (char *)path(c, "%s/backward", cxx));
 	sv_push(&l->inc, (char *)path(c, "%s/include", sys));
 	sv_push(&l->inc, (char *)path(c, "%s/include", l->gcc_dir));
+	sv_push(&l->libdirs, (char *)l->gcc_dir);
 	sv_push(&l->libdirs, (char *)path(c, "%s/lib", sys));
 }
 
-/* Hook for the glibc flavour's C++ runtime, which a later stage installs
- * under $top/sysroot-runtime; until then these dirs simply don't exist. */
-static void glibc_cxx_runtime(struct layout *l, struct ctx *c,
-			      const char *lib_top)
+/* The glibc flavour's runtime (the glibc-runtime stage, extracted beside
+ * bin/): C++ headers, and libgcc, start files and a static libstdc++ built
+ * against glibc, searched before the musl ones in gcc_dir. Optional: C
+ * works without it, with the musl build's libgcc. */
+static void glibc_runtime(struct layout *l, struct ctx *c,
+			  const char *lib_top)
 {
 	const char *rt = path(c, "%s/sysroot-runtime", lib_top);
 	const char *cxx = path(c, "%s/include/c++/%s", rt, CCWRAP_GCC_VERSION);
@@ -104,7 +106,8 @@ static void glibc(struct layout *l, struct ctx *c, const char *lib_top)
 	 * sysroot; the flat layout's scripts hold full host paths. */
 	l->ld_sysroot = exists(c, multiarch_lib) || exists(c, multiarch_usrlib)
 				? sys : "/";
-	glibc_cxx_runtime(l, c, lib_top);
+	glibc_runtime(l, c, lib_top);
+	sv_push(&l->libdirs, (char *)l->gcc_dir);
 	add_existing(c, &l->inc, path(c, "%s/include", l->gcc_dir));
 	add_existing(c, &l->inc, path(c, "%s/include-fixed", l->gcc_dir));
 	add_existing(c, &l->inc,

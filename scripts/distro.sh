@@ -39,19 +39,24 @@ distro_check_keyring() {
 
 # distro_mmdebstrap ROOT VARIANT ARCHES PACKAGES [MMDEBSTRAP-OPTION...]: a
 # root of the profile's first suite for ARCHES (comma-separated; the first
-# is the native one), with PACKAGES (comma-separated). The downloaded
-# packages' names and versions go to ROOT.packages.
+# is the native one), with PACKAGES (comma-separated). What it holds goes to
+# ROOT.packages, one NAME_VERSION_ARCH a line.
 distro_mmdebstrap() {
-  local root=$1 variant=$2 arches=$3 pkgs=$4 lines list; shift 4
+  local root=$1 variant=$2 arches=$3 pkgs=$4 lines list hook; shift 4
   have mmdebstrap || die "mmdebstrap is missing (apt-get install mmdebstrap)"
   distro_check_keyring
   IFS=, read -ra list <<<"$arches"
   mapfile -t lines < <(distro_source_lines "${list[@]}")
-  # shellcheck disable=SC2016 # $1 is mmdebstrap's, in its hook
+  # shellcheck disable=SC2016 # $1 is mmdebstrap's, in its hooks
+  if [ "$variant" = extract ]; then   # no dpkg database: the packages extracted
+    hook=(--extract-hook='find "$1/var/cache/apt/archives" -name "*.deb" -printf "%f\n" | sed "s/\.deb$//" | LC_ALL=C sort >"$1.packages"')
+  else
+    hook=(--customize-hook='dpkg-query --admindir="$1/var/lib/dpkg" -W -f="\${Package}_\${Version}_\${Architecture}\n" | LC_ALL=C sort >"$1.packages"')
+  fi
   run_logged "mmdebstrap-${root##*/}" env SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1672531200}" \
     mmdebstrap --variant="$variant" --architectures="$arches" --include="$pkgs" \
     --keyring="$DISTRO_KEYRING" --aptopt='Acquire::Retries "3"' \
-    --extract-hook='find "$1/var/cache/apt/archives" -name "*.deb" -printf "%f\n" | LC_ALL=C sort >"$1.packages"' \
+    "${hook[@]}" \
     "$@" "${DISTRO_SUITES%% *}" "$root" "${lines[@]}"
 }
 

@@ -63,6 +63,11 @@ static void test_names(struct suite_result *res)
 	CHECK(res, ccwrap_lang_from_name("cpp") == CCWRAP_LANG_CPP, "cpp");
 	CHECK(res, ccwrap_lang_from_name("aarch64-linux-musl-cc") == CCWRAP_LANG_C, "cc");
 	CHECK(res, ccwrap_lang_from_name("gcc") == CCWRAP_LANG_C, "gcc");
+	CHECK(res, ccwrap_lang_from_name("aarch64-linux-gnu-g++-9") == CCWRAP_LANG_CXX, "g++-9");
+	CHECK(res, ccwrap_lang_from_name("aarch64-linux-gnu-cpp-12.2.0") == CCWRAP_LANG_CPP, "cpp-12.2.0");
+	CHECK(res, ccwrap_lang_from_name("aarch64-linux-gnu-gcc-9") == CCWRAP_LANG_C, "gcc-9");
+	CHECK(res, ccwrap_lang_from_name("c++-") == CCWRAP_LANG_C, "c++- is no version");
+	CHECK(res, ccwrap_lang_from_name("9") == CCWRAP_LANG_C, "bare digits");
 	CHECK(res, ccwrap_flavour_from_name("aarch64-linux-gnu-gcc") == 1, "gnu");
 	CHECK(res, ccwrap_flavour_from_name("aarch64-linux-musl-gcc") == 0, "musl");
 	CHECK(res, ccwrap_flavour_from_name("gcc") == -1, "plain");

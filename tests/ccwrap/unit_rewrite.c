@@ -452,6 +452,12 @@ static const struct tc cases[] = {
 	  .extra = { T "/sysroot-runtime/include/c++/12.2.0/vector" },
 	  .seq = "x.cc -isystem " T "/sysroot-runtime/include/c++/12.2.0 "
 		 "-isystem " G "/include" },
+	{ "glibc-runtime-before-musl-libgcc", .prog = "aarch64-linux-gnu-g++",
+	  .args = { "x.o" },
+	  .extra = { T "/sysroot-runtime/lib/crtbegin.o",
+		     T "/sysroot-runtime/lib/libstdc++.a" },
+	  .seq = T "/sysroot-runtime/lib/crtbegin.o x.o -L" T
+		 "/sysroot-runtime/lib -L" G " -L" ML " -lstdc++ -lm" },
 	{ "glibc-print-sysroot", .prog = "aarch64-linux-gnu-gcc",
 	  .args = { "-print-sysroot" }, .act = CCWRAP_PRINT, .text = SR "\n" },
 	{ "glibc-dumpmachine", .prog = "aarch64-linux-gnu-cc",

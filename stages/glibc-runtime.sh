@@ -1,0 +1,66 @@
+# shellcheck shell=bash disable=SC2034 # STAGE_* are read by build.sh
+# Stage glibc-runtime: libgcc (start files, libgcc.a, libgcc_eh.a) and a
+# static libstdc++ built by the project's gcc against the target
+# distribution's glibc (the sysroot stage), for ccwrap's glibc mode. It lands
+# in sysroot-runtime/ beside the toolchain's bin/, where ccwrap looks.
+#
+# C++ programs link libstdc++ statically, so they need only the
+# distribution's libc6 and libgcc-s1: libgcc_s.so here is a linker script for
+# the distribution's own libgcc_s.so.1, so no newer symbol version than it has
+# can creep in.
+STAGE_DEPS="host-libs cross sysroot"
+STAGE_SOURCES="gcc"
+STAGE_INPUTS="scripts/package.sh"
+STAGE_DISTRO=1
+STAGE_EXPORT=flat
+# shellcheck source=scripts/package.sh
+. "$TOP/scripts/package.sh"
+
+stage_build() {
+  local G=$TARGET_GNU_TRIPLET sys
+  sys="$(dep_dir sysroot)/sysroot/$G"
+  glibc_triplet_binutils "$(dep_dir cross)" "$STAGE_WORK/tools"
+  export PATH="$STAGE_WORK/tools:$PATH"
+  TC_TARGET=$G TC_HOST='' TC_CC=$(host_cc) TC_CXX=$(host_cxx) TC_LDFLAGS=''
+  TC_HOSTLIBS="$STAGE_WORK/host-libs"
+  cp -a "$(dep_dir host-libs)" "$TC_HOSTLIBS"
+  # A gcc for the glibc triplet only to build its target libraries: Debian's
+  # multiarch layout (/usr/include, lib/<triplet>) in the sysroot.
+  # shellcheck disable=SC2086 # TARGET_GCC_CONFIG is a list of options
+  tc_gcc_configure "$sys" $TARGET_GCC_CONFIG --with-native-system-header-dir=/usr/include \
+    --enable-multiarch
+  tc_gcc_make all-gcc all-target-libgcc all-target-libstdc++-v3
+  (cd "$STAGE_WORK/gcc-$G" && run_logged gcc-install-target-libs \
+    make install-target-libgcc install-target-libstdc++-v3 DESTDIR="$STAGE_WORK/install")
+  collect_runtime "$STAGE_WORK/install" "$STAGE_OUT/sysroot-runtime"
+  deterministic_tarball "$STAGE_OUT" sysroot-runtime \
+    "$STAGE_OUT/glibc-runtime-$DISTRO_NAME-$TARGET_DEB_ARCH.tar.xz"
+}
+
+# glibc_triplet_binutils CROSS DIR: the target's binutils under the glibc
+# triplet's names (the same programs: binutils do not depend on the libc).
+glibc_triplet_binutils() {
+  local cross=$1 dir=$2 t
+  mkdir -p "$dir"
+  for t in addr2line ar as c++filt elfedit gprof ld ld.bfd nm objcopy objdump ranlib readelf size strings strip; do
+    ln -sfn "$cross/bin/$TARGET_TRIPLET-$t" "$dir/$TARGET_GNU_TRIPLET-$t"
+  done
+}
+
+# collect_runtime INSTALL DEST: what ccwrap's glibc mode uses, from gcc's
+# install tree: DEST/lib (start files, libgcc, static libstdc++ and
+# libsupc++) and DEST/include/c++/VERSION.
+collect_runtime() {
+  local inst=$1 dest=$2 G=$TARGET_GNU_TRIPLET v f
+  v=$(manifest_get gcc version)
+  mkdir -p "$dest/lib" "$dest/include"
+  cp -a "$inst/lib/gcc/$G/$v"/crt*.o "$inst/lib/gcc/$G/$v"/libgcc.a \
+    "$inst/lib/gcc/$G/$v"/libgcc_eh.a "$dest/lib/"
+  for f in libstdc++.a libsupc++.a; do
+    cp -a "$(find "$inst" -name "$f" -print -quit | grep . || die "gcc installed no $f")" "$dest/lib/"
+  done
+  cp -a "$inst/$G/include/c++" "$dest/include/"
+  printf '/* GNU ld script: the distribution'"'"'s libgcc_s, then libgcc */\nGROUP ( libgcc_s.so.1 -lgcc )\n' \
+    >"$dest/lib/libgcc_s.so"
+  "$G-strip" --strip-debug "$dest"/lib/*.a "$dest"/lib/*.o
+}
