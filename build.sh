@@ -372,9 +372,17 @@ HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils 
 # Wanted, not required: ccache makes rebuilds fast.
 HOST_TOOLS_OPTIONAL="ccache:ccache"
 
+# missing_packages "NAME:PACKAGE ...": the packages of the NAMEs that are
+# missing; a NAME starting with / is a file (a keyring), others commands.
 missing_packages() {
-  local pair
-  for pair in $1; do have "${pair%%:*}" || printf '%s\n' "${pair#*:}"; done | LC_ALL=C sort -u
+  local pair name
+  for pair in $1; do
+    name=${pair%:*}
+    case $name in
+      /*) [ -e "$name" ] || printf '%s\n' "${pair##*:}" ;;
+      *) have "$name" || printf '%s\n' "${pair##*:}" ;;
+    esac
+  done | LC_ALL=C sort -u
 }
 
 # apt_install PACKAGE...: as root, with apt-get; output in the cache's log.
@@ -386,7 +394,14 @@ apt_install() {
 # check_host: name the missing host packages; as root (and not --offline or
 # --no-install) install them first, saying so.
 check_host() {
-  local tools=$HOST_TOOLS missing optional
+  local tools=$HOST_TOOLS missing optional s
+  # Stages made from a distribution's packages need mmdebstrap and its keyring.
+  for s in $(stages_for "$WANT"); do
+    if [ "$(stage_var "$s" STAGE_DISTRO)" = 1 ]; then
+      tools+=" mmdebstrap:mmdebstrap unshare:util-linux $DISTRO_KEYRING:$DISTRO_KEYRING_PACKAGE"
+      break
+    fi
+  done
   [ "$FETCH_ONLY" = 0 ] || tools=$HOST_TOOLS_FETCH
   mapfile -t missing < <(missing_packages "$tools")
   mapfile -t optional < <(missing_packages "$HOST_TOOLS_OPTIONAL")

@@ -35,7 +35,7 @@ inner() {
     mount --bind "${b%%:*}" "$root/${b#*:}"
   done
   shift "$n"
-  exec chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 \
+  exec chroot "$root" /usr/bin/env -i HOME=/tmp TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 \
     PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@"
 }
 

@@ -15,6 +15,7 @@
 STAGE_DEPS="canadian-package glibc-runtime"
 STAGE_INPUTS="scripts/distro.sh"
 STAGE_DISTRO=1
+STAGE_EXPORT=1
 # shellcheck source=scripts/distro.sh
 . "$TOP/scripts/distro.sh"
 

@@ -55,7 +55,8 @@ canadian_gcc() {
 reuse_target_libs() {
   local cross=$1 dest=$2 T=$TARGET_TRIPLET v f
   v=$(manifest_get gcc version)
-  cp -a "$cross/$T/." "$dest/$T/"
+  # Not $T/bin: those are cross's binutils (dynamic), the canadian's are there.
+  find "$cross/$T" -mindepth 1 -maxdepth 1 ! -name bin -exec cp -a {} "$dest/$T/" \;
   for f in "$cross/lib/gcc/$T/$v"/*.a "$cross/lib/gcc/$T/$v"/*.o; do
     cp -a "$f" "$dest/lib/gcc/$T/$v/"
   done

@@ -94,11 +94,11 @@ run_dir() {
   done
 }
 
-# build STAGE: one check line for building a stage through build.sh.
+# build STAGE [BUILD.SH-OPTION...]: one check line for building a stage.
 build() {
   local stage=$1 log="$LOGS/build-$1.log" start=$SECONDS
   printf '== build %s\n' "$stage"
-  local opts=()
+  local opts=("${@:2}")
   [ "$NO_INSTALL" = 0 ] || opts+=(--no-install)
   if ./build.sh "${opts[@]}" aarch64 "$stage" >"$log" 2>&1 </dev/null; then
     grep -E '^\[' "$log" || true
@@ -122,6 +122,8 @@ main() {
   if [ "$FULL" = 1 ]; then
     # The release toolchain (static Canadian cross); its tests are in tests/full.
     build canadian-package || true
+    # The glibc stages for Debian bullseye, the reachable stand-in for focal.
+    build build-chroot --distro bullseye || true
     run_dir tests/full
   fi
   printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The toolchain's glibc mode against the target distribution (bullseye here,
+# standing in for focal): the release tarball with the sysroot and the glibc
+# runtime extracted into it. C and C++ programs run under qemu-aarch64 with
+# the sysroot; none needs a GLIBC_ symbol version newer than the
+# distribution's; C++ programs need only libc6 and libgcc-s1 and run in a
+# bullseye arm64 root holding just those; a Debian package cross-built in the
+# build chroot depends on the target's libc6 (>= 2.17), not the build host's.
+# bash -c scripts are single-quoted on purpose.
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+
+DISTRO=bullseye GLIBC_MAX=2.31
+G=aarch64-linux-gnu
+QEMU=qemu-aarch64-static
+OUT="$TOP/out/aarch64"
+PROG="$TOP/tests/programs"
+for f in cross-compiler-aarch64.tar.xz "sysroot-$DISTRO-arm64.tar.xz" "glibc-runtime-$DISTRO-arm64.tar.xz"; do
+  [ -s "$OUT/$f" ] || { not_ok "$f is not built (./build.sh --distro $DISTRO aarch64 build-chroot)"; finish; }
+done
+TC="$SCRATCH/tool chain/cross-compiler-aarch64"
+mkdir -p "${TC%/*}"
+tar -xf "$OUT/cross-compiler-aarch64.tar.xz" -C "${TC%/*}"
+tar -xf "$OUT/sysroot-$DISTRO-arm64.tar.xz" -C "$TC"
+tar -xf "$OUT/glibc-runtime-$DISTRO-arm64.tar.xz" -C "$TC"
+SYS="$TC/sysroot/$G"
+check "the sysroot lists its $DISTRO packages (libc6 2.31)" grep -q '^libc6_2\.31' "$SYS/PACKAGES"
+
+# max_glibc EXE: the newest GLIBC_x.y version EXE needs.
+max_glibc() { readelf -VW "$1" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1; }
+
+# glibc_program NAME DRIVER SRC EXPECTED [FLAGS...]: build in glibc mode,
+# run under qemu with the sysroot, check the symbol versions.
+glibc_program() {
+  local name=$1 driver=$2 src=$3 expected=$4 exe="$SCRATCH/$1" out v; shift 4
+  if ! out=$("$TC/bin/$G-$driver" -O2 "$src" -o "$exe" "$@" 2>&1); then
+    not_ok "$name: build in glibc mode"; printf '%s\n' "$out" | tail -n 10 | sed 's/^/#   /'; return
+  fi
+  if out=$("$QEMU" -L "$SYS" "$exe" 2>&1) && [ "$out" = "$(cat "$expected")" ]; then
+    ok "$name: glibc mode, runs under qemu-aarch64 -L sysroot"
+  else not_ok "$name: $out"; fi
+  v=$(max_glibc "$exe")
+  if [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$v" "$GLIBC_MAX" | sort -V | tail -n 1)" = "$GLIBC_MAX" ]; then
+    ok "$name: newest symbol version GLIBC_$v <= GLIBC_$GLIBC_MAX"
+  else not_ok "$name: needs GLIBC_$v, newer than $DISTRO's $GLIBC_MAX"; fi
+}
+
+glibc_program "C math" gcc "$PROG/math.c" "$PROG/math.expected" -lm
+glibc_program "C threads" gcc "$PROG/threads.c" "$PROG/threads.expected" -pthread
+glibc_program "C++ STL" g++ "$PROG/stl.cpp" "$PROG/stl.expected"
+glibc_program "C++ exceptions" g++ "$PROG/exceptions.cpp" "$PROG/exceptions.expected"
+cat >"$SCRATCH/ssl.c" <<'EOF'
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <zlib.h>
+int main(void)
+{
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)"abc", 3, d);
+	printf("%02x%02x%02x%02x zlib\n", d[0], d[1], d[2], d[3]);
+	return zlibVersion()[0] != '1';
+}
+EOF
+echo "ba7816bf zlib" >"$SCRATCH/ssl.expected"
+glibc_program "C with libcrypto and zlib" gcc "$SCRATCH/ssl.c" "$SCRATCH/ssl.expected" -lcrypto -lz
+check "C++ links libstdc++ statically: needs only libc6, libm and libgcc_s" bash -c '
+  n=$(readelf -dW "$1" | sed -n "s/.*Shared library: \[\(.*\)\]/\1/p" | sort | tr "\n" " ")
+  [ "$n" = "libc.so.6 libgcc_s.so.1 libm.so.6 " ] || { echo "needs: $n"; exit 1; }' _ "$SCRATCH/C++ exceptions"
+
+# A bullseye arm64 root with nothing but libc6 and libgcc-s1 (and what they
+# depend on), the C++ program run in it (chroot, qemu through binfmt_misc).
+if ! why=$(binfmt_aarch64); then skip "C++ in a bare $DISTRO root" "$why"
+elif ! command -v mmdebstrap >/dev/null; then skip "C++ in a bare $DISTRO root" "mmdebstrap is not installed"
+else
+  CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
+  # shellcheck source=scripts/lib.sh
+  . "$TOP/scripts/lib.sh"
+  BARE="$SCRATCH/bare root"
+  if mmdebstrap --variant=extract --architectures=arm64 --include=libc6,libgcc-s1 "$DISTRO" "$BARE" \
+      "deb $(debian_mirror) $DISTRO main" >"$SCRATCH/bare.log" 2>&1; then
+    cp "$SCRATCH/C++ exceptions" "$BARE/exceptions"
+    check "the bare root has no libstdc++" bash -c '! find "$1" -name "libstdc++*" | grep -q .' _ "$BARE"
+    check "C++ program runs in a $DISTRO arm64 root with only libc6 and libgcc-s1" bash -c '
+      [ "$(chroot "$1" /exceptions)" = "$(cat "$2")" ]' _ "$BARE" "$PROG/exceptions.expected"
+  else not_ok "mmdebstrap of a bare $DISTRO root"; tail -n 5 "$SCRATCH/bare.log" | sed 's/^/#   /'; fi
+fi
+
+# A Debian package cross-built in the build chroot with dpkg-buildpackage -aarm64.
+CHROOT="$OUT/build-chroot/root"
+if [ ! -x "$CHROOT/bin/sh" ]; then
+  not_ok "the build chroot is not built (./build.sh --distro $DISTRO aarch64 build-chroot)"; finish
+fi
+check "in the chroot, aarch64-linux-gnu-g++-9 is the cross compiler in glibc mode" bash -c '
+  [ "$("$1/scripts/in-chroot.sh" "$2" aarch64-linux-gnu-g++-9 -dumpmachine)" = aarch64-linux-gnu ]' _ "$TOP" "$CHROOT"
+check "in the chroot, no libc6-*-cross package is installed" bash -c '
+  ! "$1/scripts/in-chroot.sh" "$2" dpkg-query -W -f "\${Package}\n" | grep -- "-cross$"' _ "$TOP" "$CHROOT"
+cp -r "$PROG/debpkg" "$SCRATCH/pkg"
+mkdir -p "$SCRATCH/pkg/src"
+mv "$SCRATCH/pkg"/{debian,hello.c,hellocxx.cpp,Makefile} "$SCRATCH/pkg/src/"
+if "$TOP/scripts/in-chroot.sh" --bind "$SCRATCH/pkg:/build" "$CHROOT" \
+    sh -c 'cd /build/src && dpkg-buildpackage -aarm64 -b -uc -us' >"$SCRATCH/dpkg.log" 2>&1; then
+  ok "dpkg-buildpackage -aarm64 in the build chroot"
+else
+  not_ok "dpkg-buildpackage -aarm64 in the build chroot"; tail -n 25 "$SCRATCH/dpkg.log" | sed 's/^/#   /'; finish
+fi
+DEB=$(find "$SCRATCH/pkg" -maxdepth 1 -name 'crossboot-hello_1.0_arm64.deb' | head -n 1)
+check "the package is arm64" bash -c '[ "$(dpkg-deb -f "$1" Architecture)" = arm64 ]' _ "$DEB"
+depends=$(dpkg-deb -f "$DEB" Depends)
+printf '#   Depends: %s\n' "$depends"
+check "Depends has the target's libc6 (>= 2.17)" grep -q 'libc6 (>= 2\.17)' <<<"$depends"
+check "Depends has libgcc-s1 (C++ exceptions) and no libstdc++" \
+  bash -c '[[ $1 == *libgcc-s1* && $1 != *libstdc++* ]]' _ "$depends"
+check "Depends names no *-cross package and no newer libc6" \
+  bash -c '[[ $1 != *-cross* && $1 != *"libc6 (>= 2.3"[2-9]* ]]' _ "$depends"
+check "the packaged programs are aarch64" bash -c '
+  dpkg-deb -x "$1" "$2/x" && file "$2"/x/usr/bin/* | grep -c "ARM aarch64" | grep -qx 2' _ "$DEB" "$SCRATCH"
+finish
