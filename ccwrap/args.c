@@ -66,6 +66,7 @@ static const struct { const char *name; size_t off; int val; } flag_opts[] = {
 	F("-fopenmp", openmp, 1), F("-fno-openmp", openmp, 0),
 	F("-fopenacc", openacc, 1), F("-fno-openacc", openacc, 0),
 	F("-fgnu-tm", gnu_tm, 1), F("-fno-gnu-tm", gnu_tm, 0),
+	F("-flto", lto, 1), F("-fno-lto", lto, 0),
 	F("-pthread", pthread, 1),
 	F("-static-libgcc", static_libgcc, 1),
 	F("-shared-libgcc", shared_libgcc, 1),
@@ -224,6 +225,8 @@ static void note_option(struct cmdline *cl, const char *opt, const char *val)
 	} else if (starts(opt, "-fprofile-generate=")) {
 		/* gcc's %{fprofile-generate*}: no -fno- form cancels this */
 		cl->profile_gen_dir = 1;
+	} else if (starts(opt, "-flto=")) {
+		cl->lto = 1;
 	} else if (starts(opt, "-ftree-parallelize-loops=")) {
 		/* gcc's %:gt(%{ftree-parallelize-loops=*:%*} 1): the last one */
 		cl->parallel_loops = atoi(opt + 25);

@@ -23,6 +23,7 @@ struct cmdline {
 	int shared, is_static, static_pie, relocatable;
 	int pie;         /* -1 unless -pie / -no-pie given */
 	int pg, pthread;
+	int lto;         /* the last of -flto[=N] / -fno-lto */
 	/* gcc's LINK_COMMAND_SPEC adds -lgcov, -lgomp, -litm for these (last
 	 * -fX / -fno-X wins), and its self specs add -pthread for the last
 	 * three */

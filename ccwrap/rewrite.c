@@ -351,6 +351,13 @@ static int build(struct rw *w)
 		if (cl->pie < 0)
 			emit(w, w->pie ? "-pie" : "-no-pie");
 	}
+	/* Without a linker plugin (the static toolchain's ld cannot load one)
+	 * lto-wrapper does not learn that the output is an executable and
+	 * keeps every global function interposable, which stops inlining
+	 * across files. In an executable nothing can interpose them, so say
+	 * so; before the user's args, so -fsemantic-interposition wins. */
+	if (w->link && exe && cl->lto)
+		emit(w, "-fno-semantic-interposition");
 	if (startfiles && add_startfiles(w))
 		return -1;
 	if (w->in->lang == CCWRAP_LANG_CPP) {

@@ -54,7 +54,8 @@ binfmt_aarch64() {
 # in_empty_root ROOT CMD...: CMD (a path inside ROOT) run chrooted in ROOT,
 # with an empty environment; a user namespace when not root.
 in_empty_root() {
-  local root=$1; shift
-  if [ "$(id -u)" = 0 ]; then env -i chroot "$root" "$@"
-  else env -i unshare -r chroot "$root" "$@"; fi
+  local root=$1 chroot; shift
+  chroot=$(PATH=$PATH:/usr/sbin:/sbin command -v chroot)
+  if [ "$(id -u)" = 0 ]; then env -i "$chroot" "$root" "$@"
+  else env -i "$(command -v unshare)" -r "$chroot" "$root" "$@"; fi
 }
