@@ -37,6 +37,15 @@ EOF
 list_targets() { find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
 list_distros() { find "$TOP/scripts/distros" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
 
+# needs_distro: some stage this run builds is made from a distribution's packages.
+needs_distro() {
+  local s
+  for s in $(stages_for "$WANT"); do
+    [ "$(stage_var "$s" STAGE_DISTRO)" != 1 ] || return 0
+  done
+  return 1
+}
+
 # load_distro NAME|FILE: the target distribution's profile (DISTRO_* variables).
 load_distro() {
   local f=$1
@@ -173,7 +182,15 @@ validate_stages() {
 
 # Where a stage's finished result lives. It appears there by one rename, so a
 # stage killed at any moment never looks done.
-stage_result() { printf '%s/stages/%s/%s/%s' "$CACHE" "$TARGET" "$1" "$(stage_key "$1")"; }
+stage_result() { printf '%s/%s' "$(stage_dir "$1")" "$(stage_key "$1")"; }
+# Where a stage's results live: one directory per stage, and for a stage made
+# from a distribution's packages one per distribution, so that switching
+# --distro back and forth keeps both.
+stage_dir() {
+  local d="$CACHE/stages/$TARGET/$1"
+  [ "$(stage_var "$1" STAGE_DISTRO)" != 1 ] || d+="@$DISTRO_NAME"
+  printf '%s\n' "$d"
+}
 # For stage scripts: the result directory of a stage they depend on.
 dep_dir() { stage_result "$1"; }
 
@@ -227,7 +244,7 @@ run_stage() {
   tmp="$result.tmp"
   work="$CACHE/work/$TARGET/$s"
   log="$OUT/logs/$s.log"
-  rm -rf "$CACHE/stages/$TARGET/$s/"*.tmp "$work" "$OUT/logs/$s"
+  rm -rf "$(stage_dir "$s")"/*.tmp "$work" "$OUT/logs/$s"
   mkdir -p "$tmp" "$work" "$OUT/logs/$s"
   : >"$log"
   start=$SECONDS
@@ -307,7 +324,7 @@ replace_copy() {
 clean_stale() {
   local s=$1 d keep
   keep=$(stage_result "$s")
-  for d in "$CACHE/stages/$TARGET/$s"/*; do
+  for d in "$(stage_dir "$s")"/*; do
     [ -e "$d" ] && [ "$d" != "$keep" ] && rm -rf "$d"
   done
   return 0
@@ -394,14 +411,11 @@ apt_install() {
 # check_host: name the missing host packages; as root (and not --offline or
 # --no-install) install them first, saying so.
 check_host() {
-  local tools=$HOST_TOOLS missing optional s
+  local tools=$HOST_TOOLS missing optional
   # Stages made from a distribution's packages need mmdebstrap and its keyring.
-  for s in $(stages_for "$WANT"); do
-    if [ "$(stage_var "$s" STAGE_DISTRO)" = 1 ]; then
-      tools+=" mmdebstrap:mmdebstrap unshare:util-linux $DISTRO_KEYRING:$DISTRO_KEYRING_PACKAGE"
-      break
-    fi
-  done
+  if needs_distro; then
+    tools+=" mmdebstrap:mmdebstrap unshare:util-linux $DISTRO_KEYRING:$DISTRO_KEYRING_PACKAGE"
+  fi
   [ "$FETCH_ONLY" = 0 ] || tools=$HOST_TOOLS_FETCH
   mapfile -t missing < <(missing_packages "$tools")
   mapfile -t optional < <(missing_packages "$HOST_TOOLS_OPTIONAL")
@@ -489,7 +503,8 @@ main() {
   mkdir -p "$CACHE"
   # shellcheck source=/dev/null
   . "$TOP/targets/$TARGET"
-  load_distro "$DISTRO"
+  # The target distribution matters only to stages made from its packages.
+  if needs_distro; then load_distro "$DISTRO"; fi
   OUT="$TOP/out/$TARGET"
   mkdir -p "$OUT/logs"
   # One build per target and cache at a time.

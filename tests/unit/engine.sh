@@ -101,9 +101,21 @@ STAGE_DEPS="a"
 stage_build() { cp "$(dep_dir a)/a" "$STAGE_OUT/"; }
 EOF
 
+# Target distributions: two fake profiles and a stage made from one.
+mkdir -p "$P/scripts/distros"
+for d in one two; do
+  printf 'DISTRO_SUITES=%s\nDISTRO_KEYRING=/dev/null\nDISTRO_KEYRING_PACKAGE=none\n' "$d" >"$P/scripts/distros/$d"
+done
+cat >"$P/stages/from-distro.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_DISTRO=1
+STAGE_EXPORT=1
+stage_build() { printf '%s %s\n' "$DISTRO_NAME" "$DISTRO_SUITES" >"$STAGE_OUT/distro"; }
+EOF
+
 B() { "$P/build.sh" --no-install "$@"; }
 # built_stages OUTPUT: the stages a run built (not cached), space separated.
-built() { grep -o '\] [a-z]* *building' <<<"$1" | awk '{print $2}' | sort | tr '\n' ' '; }
+built() { grep -o '\] [a-z-]* *building' <<<"$1" | awk '{print $2}' | sort | tr '\n' ' '; }
 
 # --- manifest ---
 (
@@ -228,4 +240,21 @@ sleep 0.5
 if [ "$rc" -ne 0 ] && ! pgrep -f "sleep 97" >/dev/null && grep -q interrupted "$SCRATCH/term.log"; then
   ok "SIGTERM stops the running stage's processes and says so"
 else not_ok "SIGTERM: rc=$rc, $(pgrep -af 'sleep 97'), $(cat "$SCRATCH/term.log")"; pkill -f "sleep 97" || true; fi
+# --- target distributions ---
+check "--list-distros" bash -c '[ "$("$1" --list-distros | tr "\n" " ")" = "one two " ]' _ "$P/build.sh"
+expect_fail "an unknown distribution is one clear error naming the known ones" \
+  "unknown distribution 'nope' \(known: one two" B --distro nope fake from-distro
+if command -v mmdebstrap >/dev/null; then
+  out1=$(B --distro one fake from-distro 2>&1) && out2=$(B --distro two fake from-distro 2>&1) &&
+    out3=$(B --distro one fake from-distro 2>&1) || true
+  if [ "$(built "$out1")" = "from-distro " ] && [ "$(built "$out2")" = "from-distro " ] &&
+     [ -z "$(built "$out3")" ] && [ "$(cat "$P/out/fake/from-distro/distro")" = "one one" ]; then
+    ok "each distribution has its own cache key; switching back is cached"
+  else not_ok "distribution keys: [$out1] [$out2] [$out3]"; fi
+  out=$(B --distro two fake b 2>&1)
+  if [ -z "$(built "$out")" ]; then ok "stages not made from a distribution ignore --distro"
+  else not_ok "--distro rebuilt a stage that does not use it: $out"; fi
+else
+  skip "distribution cache keys" "mmdebstrap is not installed (apt-get install mmdebstrap)"
+fi
 finish
