@@ -293,6 +293,7 @@ build_cflags() { printf '%s' "-O2 -g0 -ffile-prefix-map=$CACHE=/build"; }
 
 # autotools_build NAME SRC BUILD DESTDIR [CONFIGURE-ARGS...]: configure out of
 # tree, make, make install (into DESTDIR when not empty); steps logged as NAME-*.
+# INSTALL_TARGET (default install) may name another, such as install-strip.
 autotools_build() {
   local name=$1 src=$2 build=$3 destdir=$4; shift 4
   mkdir -p "$build"
@@ -300,7 +301,7 @@ autotools_build() {
     cd "$build" || exit
     run_logged "$name-configure" "$src/configure" "$@"
     run_logged "$name-make" make -j"$JOBS" MAKEINFO=true
-    run_logged "$name-install" make install MAKEINFO=true ${destdir:+DESTDIR="$destdir"}
+    run_logged "$name-install" make "${INSTALL_TARGET:-install}" MAKEINFO=true ${destdir:+DESTDIR="$destdir"}
   )
 }
 
@@ -311,6 +312,7 @@ autotools_build() {
 #   TC_CC, TC_CXX  compilers for programs that run on the host
 #   TC_LDFLAGS     their linker flags (-static for a static toolchain)
 #   TC_HOSTLIBS    prefix holding gmp, mpfr and mpc built for the host
+#   TC_MUSL_CONFIG optional: more configure options for musl
 
 # tc_host_args: configure arguments for programs that run on TC_HOST (in TC_ARGS).
 tc_host_args() {
@@ -339,7 +341,7 @@ tc_host_libs() {
 # An empty prefix plus DESTDIR keeps every path relative to the install dir;
 # --with-sysroot lets ccwrap's glibc mode pass --sysroot to ld.
 tc_binutils() {
-  local dest=$1 src
+  local dest=$1 src INSTALL_TARGET=install-strip
   src=$(source_dir binutils)
   tc_host_args
   autotools_build "binutils-$TC_TARGET" "$src" "$STAGE_WORK/binutils-$TC_TARGET" "$dest" \
@@ -395,9 +397,10 @@ tc_musl() {
   mkdir -p "$STAGE_WORK/musl-$TC_TARGET"
   (
     cd "$STAGE_WORK/musl-$TC_TARGET" || exit
+    # shellcheck disable=SC2086 # TC_MUSL_CONFIG is a list of options
     run_logged musl-configure "$src/configure" --prefix= --host="$TC_TARGET" \
       CC="$gccb/gcc/xgcc -B $gccb/gcc" CFLAGS="$(build_cflags)" \
-      LIBCC="$gccb/$TC_TARGET/libgcc/libgcc.a"
+      LIBCC="$gccb/$TC_TARGET/libgcc/libgcc.a" ${TC_MUSL_CONFIG:-}
     run_logged musl-install-headers make install-headers DESTDIR="$sys"
     # enable_shared=no only for libgcc's own make (as musl-cross-make does):
     # on make's command line it would reach libgcc's configure too, and the

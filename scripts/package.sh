@@ -29,7 +29,7 @@ package_ccwrap() {
   run_logged ccwrap-build make -C "$TOP/ccwrap" O="$STAGE_WORK/ccwrap" CC="$hostcc" LDFLAGS=-static \
     TRIPLET="$T" GCC_VERSION="$v" DYNAMIC_LINKER="$TARGET_MUSL_LDSO" \
     GNU_TRIPLET="$G" GNU_DYNAMIC_LINKER="$TARGET_GLIBC_LDSO" DEFAULT_PIE=1
-  install -m 755 "$STAGE_WORK/ccwrap/ccwrap" "$tree/bin/$T-gcc"
+  install -m 755 -s "$STAGE_WORK/ccwrap/ccwrap" "$tree/bin/$T-gcc"
   for n in cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$T-$n"; done
   for n in gcc cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$G-$n"; done
 }
