@@ -116,8 +116,9 @@ static void glibc(struct layout *l, struct ctx *c, const char *lib_top)
 	add_existing(c, &l->inc, path(c, "%s/include", sys));
 	add_existing(c, &l->libdirs, multiarch_lib);
 	add_existing(c, &l->libdirs, multiarch_usrlib);
-	/* libcrypto.so needs libpthread.so.0 (in lib/<triplet>): ld looks for
-	 * it in the sysroot's ld.so.conf, which a dev-package sysroot lacks. */
+	/* libcrypto.so needs libpthread.so.0 (in lib/<triplet>): ld finds
+	 * such DT_NEEDED libraries only through -rpath-link or the sysroot's
+	 * etc/ld.so.conf, which a sysroot of -dev packages may not have. */
 	add_existing(c, &l->rpath_link, multiarch_lib);
 	add_existing(c, &l->rpath_link, multiarch_usrlib);
 	add_existing(c, &l->libdirs, path(c, "%s/lib", sys));

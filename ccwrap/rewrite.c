@@ -375,8 +375,13 @@ static int build(struct rw *w)
 	if (w->link) {
 		for (size_t i = 0; i < w->lay.libdirs.n; i++)
 			emitf(w, "-L%s", w->lay.libdirs.v[i]);
-		for (size_t i = 0; i < w->lay.rpath_link.n; i++)
-			emitf(w, "-Wl,-rpath-link,%s", w->lay.rpath_link.v[i]);
+		/* -Xlinker, not -Wl: a comma in the path must stay. */
+		for (size_t i = 0; i < w->lay.rpath_link.n; i++) {
+			emit(w, "-Xlinker");
+			emit(w, "-rpath-link");
+			emit(w, "-Xlinker");
+			emit(w, w->lay.rpath_link.v[i]);
+		}
 	}
 	if (deflibs)
 		add_cxx_libs(w);

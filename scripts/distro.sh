@@ -44,6 +44,9 @@ distro_check_keyring() {
 distro_mmdebstrap() {
   local root=$1 variant=$2 arches=$3 pkgs=$4 lines list hook; shift 4
   have mmdebstrap || die "mmdebstrap is missing (apt-get install mmdebstrap)"
+  # mmdebstrap's unshare mode (rootless) leaves the files owned by
+  # subordinate ids, which the cache then cannot copy or remove as the user.
+  [ "$(id -u)" = 0 ] || die "the $DISTRO_NAME stages need root for now (mmdebstrap's rootless mode leaves files the cache cannot manage)"
   distro_check_keyring
   IFS=, read -ra list <<<"$arches"
   mapfile -t lines < <(distro_source_lines "${list[@]}")
@@ -68,7 +71,16 @@ relative_symlinks() {
   while IFS= read -r -d '' link; do
     target=$(readlink "$link")
     dir=$(dirname "${link#"$root"}")
-    rel=$(realpath -m --relative-to="$dir" "$target")
+    # -s: the host's own symlinks (/lib -> usr/lib) must not be resolved.
+    rel=$(realpath -m -s --relative-to="$dir" "$target")
     ln -sfn "$rel" "$link"
   done < <(find "$root" -type l -lname '/*' -print0)
+}
+
+# check_library_links ROOT: no symlink in ROOT's library directories dangles
+# (ld would quietly take the static archive instead).
+check_library_links() {
+  local bad
+  bad=$(find "$1/lib" "$1/usr/lib" -xtype l 2>/dev/null | head -n 5)
+  [ -z "$bad" ] || die "dangling library links in the sysroot: ${bad//$'\n'/ }"
 }

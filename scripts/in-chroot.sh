@@ -30,9 +30,9 @@ inner() {
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
   mount -t tmpfs tmpfs "$root/tmp"
-  for b in "${@:1:n}"; do
-    mkdir -p "$root/${b#*:}"
-    mount --bind "${b%%:*}" "$root/${b#*:}"
+  for b in "${@:1:n}"; do   # HOSTDIR:DIR, split at the last colon
+    mkdir -p "$root/${b##*:}"
+    mount --bind "${b%:*}" "$root/${b##*:}"
   done
   shift "$n"
   exec chroot "$root" /usr/bin/env -i HOME=/tmp TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 \

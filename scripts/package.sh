@@ -37,7 +37,9 @@ package_ccwrap() {
 # fill_template IN OUT [LTO-NOTE]: replace @NAME@ placeholders with this
 # build's values.
 fill_template() {
-  sed -e "s|@LTO_NOTE@|${3:-}|g" -e "s|@TRIPLET@|$TARGET_TRIPLET|g" -e "s|@GNU_TRIPLET@|$TARGET_GNU_TRIPLET|g" \
+  local note=${3:-}
+  note=${note//\\/\\\\}; note=${note//&/\\&}; note=${note//|/\\|}   # literal in sed
+  sed -e "s|@LTO_NOTE@|$note|g" -e "s|@TRIPLET@|$TARGET_TRIPLET|g" -e "s|@GNU_TRIPLET@|$TARGET_GNU_TRIPLET|g" \
     -e "s|@ARCH@|$TARGET_ARCH|g" -e "s|@GCC_VERSION@|$(manifest_get gcc version)|g" \
     -e "s|@BINUTILS_VERSION@|$(manifest_get binutils version)|g" \
     -e "s|@MUSL_VERSION@|$(manifest_get musl version)|g" "$1" >"$2"

@@ -26,6 +26,7 @@ stage_build() {
   rm -rf "${root:?}"/{dev,var,tmp,run,proc,sys,home,root,media,mnt,opt,srv,boot} \
     "${root:?}"/usr/share/{doc,man,info,locale,lintian,bug}
   relative_symlinks "$root"
+  check_library_links "$root"
   msg "  $(wc -l <"$root/PACKAGES") packages of $DISTRO_NAME for $TARGET_DEB_ARCH"
   deterministic_tarball "$STAGE_OUT" sysroot "$STAGE_OUT/sysroot-$DISTRO_NAME-$TARGET_DEB_ARCH.tar.xz"
 }

@@ -18,7 +18,7 @@ shell_files() {
   tree_files | while IFS= read -r f; do
     [ -f "$f" ] || continue
     case $f in
-      *.sh|.ci/run|targets/*) printf '%s\n' "$f" ;;
+      *.sh|.ci/run|targets/*|scripts/distros/*) printf '%s\n' "$f" ;;
       *) head -n1 "$f" | grep -Eq '^#!.*(ba)?sh' && printf '%s\n' "$f" ;;
     esac
   done

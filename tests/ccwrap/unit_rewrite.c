@@ -440,7 +440,8 @@ static const struct tc cases[] = {
 		 " -isystem " G "/include -isystem " SR
 		 "/usr/include/aarch64-linux-gnu -isystem " SR "/usr/include -L"
 		 G " -L" ML " -L" MU " -L" SR "/lib -L" SR "/usr/lib"
-		 " -Wl,-rpath-link," ML " -Wl,-rpath-link," MU
+		 " -Xlinker -rpath-link -Xlinker " ML
+		 " -Xlinker -rpath-link -Xlinker " MU
 		 " -lgcc -lgcc_eh -lc -lgcc -lgcc_eh " G
 		 "/crtend.o " MU "/crtn.o" },
 	{ "glibc-pie-libgcc_s", .prog = "aarch64-linux-gnu-gcc", .args = { "x.o" },
