@@ -52,8 +52,15 @@ load_distro() {
   case $f in */*) ;; *) f="$TOP/scripts/distros/$1" ;; esac
   [ -f "$f" ] || die "unknown distribution '$1' (known: $(list_distros | tr '\n' ' ' | sed 's/ $//'); or a profile file's path)"
   DISTRO_NAME=${f##*/}
+  # Optional settings default to empty; the required ones must be there.
+  # shellcheck disable=SC2034 # read by scripts/distro.sh and the stages
+  DISTRO_MIRROR='' DISTRO_PORTS_MIRROR='' DISTRO_PORTS_ARCHES='' DISTRO_COMPONENTS=main DISTRO_GLIBC=''
   # shellcheck source=/dev/null
   . "$f"
+  local v
+  for v in DISTRO_SUITES DISTRO_KEYRING DISTRO_KEYRING_PACKAGE; do
+    [ -n "${!v:-}" ] || die "distribution profile $f does not set $v"
+  done
 }
 # What `./build.sh TARGET` builds: the product. "all" builds every stage.
 default_stage() { printf 'canadian-package'; }
