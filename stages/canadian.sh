@@ -7,6 +7,7 @@
 # rebuilt: the same gcc sources and options make the same files.
 STAGE_DEPS="host-cc cross"
 STAGE_SOURCES="binutils gcc gmp mpfr mpc"
+STAGE_INPUTS="scripts/canadian"
 
 HOST_TRIPLET=x86_64-linux-musl
 
@@ -43,11 +44,27 @@ canadian_gcc() {
   # shellcheck disable=SC2086 # TARGET_GCC_CONFIG is a list of options
   tc_gcc_configure "$sys" $TARGET_GCC_CONFIG --without-plugin-ld \
     CC_FOR_BUILD="$(host_cc)" CXX_FOR_BUILD="$(host_cxx)"
+  canadian_gcc_patches "$gccb"
   tc_gcc_make all-gcc
   grep -q '^#define HAVE_LTO_PLUGIN 0' "$gccb/gcc/auto-host.h" ||
     die "gcc still expects an LTO linker plugin (see $gccb/gcc/auto-host.h)"
   (cd "$gccb" && run_logged "gcc-$TARGET_TRIPLET-install" make install-strip-gcc DESTDIR="$STAGE_OUT")
   rm -f "$STAGE_OUT/libexec/gcc/$TARGET_TRIPLET/$v"/liblto_plugin.*
+}
+
+# canadian_gcc_patches BUILD: scripts/canadian/*.patch, fixes that matter
+# only without the linker plugin, for this gcc alone (patching the shared
+# source would rebuild every gcc). gcc's Makefile finds sources through VPATH,
+# so a patched copy in the build directory takes the source file's place.
+canadian_gcc_patches() {
+  local build=$1 src p f
+  src=$(source_dir gcc)
+  for p in "$TOP"/scripts/canadian/*.patch; do
+    f=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p" | head -n 1)
+    [ -n "$f" ] || die "${p##*/}: no file to patch"
+    mkdir -p "$build/${f%/*}"
+    patch -s -o "$build/$f" "$src/$f" <"$p" || die "${p##*/} does not apply to gcc's $f"
+  done
 }
 
 # reuse_target_libs CROSS DEST: the sysroot (musl, kernel headers, libstdc++,
