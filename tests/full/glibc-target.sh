@@ -58,7 +58,8 @@ glibc_program() {
 CXX_NEEDS="libc.so.6 libgcc_s.so.1 libm.so.6 "
 glibc_program "C math" gcc "$PROG/math.c" "$PROG/math.expected" "libc.so.6 libm.so.6 " -lm
 glibc_program "C threads" gcc "$PROG/threads.c" "$PROG/threads.expected" "libc.so.6 libpthread.so.0 " -pthread
-glibc_program "C++ STL" g++ "$PROG/stl.cpp" "$PROG/stl.expected" "$CXX_NEEDS"
+# std::thread: before glibc 2.34 pthread_create is in libpthread, so -pthread.
+glibc_program "C++ STL" g++ "$PROG/stl.cpp" "$PROG/stl.expected" "libc.so.6 libgcc_s.so.1 libm.so.6 libpthread.so.0 " -pthread
 glibc_program "C++ exceptions" g++ "$PROG/exceptions.cpp" "$PROG/exceptions.expected" "$CXX_NEEDS"
 cat >"$SCRATCH/ssl.c" <<'EOF'
 #include <openssl/sha.h>
@@ -108,21 +109,30 @@ check "in the chroot, no libc6-*-cross package is installed" bash -c '
 cp -r "$PROG/debpkg" "$SCRATCH/pkg"
 mkdir -p "$SCRATCH/pkg/src"
 mv "$SCRATCH/pkg"/{debian,hello.c,hellocxx.cpp,Makefile} "$SCRATCH/pkg/src/"
+# The build tree must not hold leftovers from the checkout.
+rm -f "$SCRATCH/pkg/src/hello" "$SCRATCH/pkg/src/hellocxx"
 if "$TOP/scripts/in-chroot.sh" --bind "$SCRATCH/pkg:/build" "$CHROOT" \
     sh -c 'cd /build/src && dpkg-buildpackage -aarm64 -b -uc -us' >"$SCRATCH/dpkg.log" 2>&1; then
   ok "dpkg-buildpackage -aarm64 in the build chroot"
 else
   not_ok "dpkg-buildpackage -aarm64 in the build chroot"; tail -n 25 "$SCRATCH/dpkg.log" | sed 's/^/#   /'; finish
 fi
-DEB=$(find "$SCRATCH/pkg" -maxdepth 1 -name 'crossboot-hello_1.0_arm64.deb' | head -n 1)
-check "the package is arm64" bash -c '[ "$(dpkg-deb -f "$1" Architecture)" = arm64 ]' _ "$DEB"
+DEB="$SCRATCH/pkg/crossboot-hello_1.0_arm64.deb"
+DEBXX="$SCRATCH/pkg/crossboot-hello-cxx_1.0_arm64.deb"
+check "both packages are arm64" bash -c '
+  [ "$(dpkg-deb -f "$1" Architecture) $(dpkg-deb -f "$2" Architecture)" = "arm64 arm64" ]' _ "$DEB" "$DEBXX"
 depends=$(dpkg-deb -f "$DEB" Depends)
-printf '#   Depends: %s\n' "$depends"
-check "Depends has the target's libc6 (>= 2.17)" grep -q 'libc6 (>= 2\.17)' <<<"$depends"
-check "Depends has libgcc-s1 (C++ exceptions) and no libstdc++" \
-  bash -c '[[ $1 == *libgcc-s1* && $1 != *libstdc++* ]]' _ "$depends"
-check "Depends names no *-cross package and no newer libc6" \
-  bash -c '[[ $1 != *-cross* && $1 != *"libc6 (>= 2.3"[2-9]* ]]' _ "$depends"
+depends_cxx=$(dpkg-deb -f "$DEBXX" Depends)
+printf '#   C package Depends: %s\n#   C++ package Depends: %s\n' "$depends" "$depends_cxx"
+check "the C package depends on the target's libc6 (>= 2.17), nothing else" \
+  test "$depends" = "libc6 (>= 2.17)"
+check "the C++ package depends on libgcc-s1, not libstdc++" \
+  bash -c '[[ $1 == *"libgcc-s1 (>="* && $1 != *libstdc++* ]]' _ "$depends_cxx"
+check "the C++ package's libc6 version is one $DISTRO has (<= $GLIBC_MAX)" bash -c '
+  v=$(sed -n "s/.*libc6 (>= \([0-9.]*\)).*/\1/p" <<<"$1"); [ -n "$v" ] || exit 1
+  [ "$(printf "%s\n%s\n" "$v" "$2" | sort -V | tail -n 1)" = "$2" ]' _ "$depends_cxx" "$GLIBC_MAX"
+check "no package names a *-cross package" bash -c '[[ $1$2 != *-cross* ]]' _ "$depends" "$depends_cxx"
 check "the packaged programs are aarch64" bash -c '
-  dpkg-deb -x "$1" "$2/x" && file "$2"/x/usr/bin/* | grep -c "ARM aarch64" | grep -qx 2' _ "$DEB" "$SCRATCH"
+  dpkg-deb -x "$1" "$3/x" && dpkg-deb -x "$2" "$3/x" &&
+  [ "$(file "$3"/x/usr/bin/* | grep -c "ARM aarch64")" = 2 ]' _ "$DEB" "$DEBXX" "$SCRATCH"
 finish
