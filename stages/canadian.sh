@@ -18,7 +18,8 @@ stage_build() {
   # host-cc's tools make host programs; cross's are the target's as and ld,
   # which gcc's configure asks what they support.
   export PATH="$hostcc/bin:$cross/bin:$PATH"
-  # A rebuilt host-cc has a new mtime but the same driver: let ccache see that.
+  # A host-cc rebuilt from the same inputs has a new mtime but an identical
+  # driver: let ccache see that.
   export CCACHE_COMPILERCHECK=content
   # -static for gcc's own links; --static, which libtool does not swallow as
   # it does -static, for binutils' (as musl-cross-make does).
