@@ -37,11 +37,16 @@ finish() { exit "$FAILED"; }
 
 # binfmt_aarch64: make aarch64 programs run transparently through Debian's
 # qemu-user-static (what `make check` of a cross-built package needs). Mounts
-# binfmt_misc and registers qemu-aarch64 when they are not there yet; prints
+# binfmt_misc and registers (or re-enables) qemu-aarch64 when needed, and
+# leaves it so: host state, like installing qemu-user-static would. Prints
 # why not and fails when that cannot be done (not root, no qemu-user-static).
 binfmt_aarch64() {
   local dir=/proc/sys/fs/binfmt_misc conf=/usr/lib/binfmt.d/qemu-aarch64.conf
-  [ -e "$dir/qemu-aarch64" ] && return 0
+  if [ -e "$dir/qemu-aarch64" ]; then
+    grep -qx enabled "$dir/qemu-aarch64" && return 0
+    echo 1 >"$dir/qemu-aarch64" 2>/dev/null || { echo "cannot enable qemu-aarch64 in binfmt_misc"; return 1; }
+    return 0
+  fi
   [ -f "$conf" ] || { echo "$conf is missing (apt-get install qemu-user-static)"; return 1; }
   if [ ! -e "$dir/register" ]; then
     mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null ||
