@@ -39,7 +39,7 @@ stage_build() {
   mv "$root.packages" "$STAGE_OUT/PACKAGES"
   install_cross_compiler "$root/opt/crossboot"
   cross_tool_names "$root"
-  check_no_cross_libc "$root"
+  check_no_cross_libc "$STAGE_OUT/PACKAGES"
 }
 
 # install_cross_compiler DIR: the release tarball and the glibc runtime in
@@ -71,9 +71,9 @@ cross_tool_names() {
   done
 }
 
-# check_no_cross_libc ROOT: no libc6-*-cross package slipped in.
+# check_no_cross_libc LIST: no libc6-*-cross package slipped in.
 check_no_cross_libc() {
-  if grep -q -- '-cross_' "$STAGE_OUT/PACKAGES"; then
-    die "a *-cross package was installed in the build chroot: $(grep -- '-cross_' "$STAGE_OUT/PACKAGES" | tr '\n' ' ')"
-  fi
+  local cross
+  cross=$(grep -- '-cross_' "$1" | tr '\n' ' ') || true
+  [ -z "$cross" ] || die "a *-cross package was installed in the build chroot: $cross"
 }
