@@ -256,8 +256,10 @@ run_stage() {
   : >"$log"
   start=$SECONDS
   # Not `( … ) || rc=$?`: bash ignores set -e inside a subshell in that position.
-  # In the background plus `wait`, so that a signal reaches on_signal at once.
-  set +e
+  # In the background plus `wait`, so that a signal reaches on_signal at once;
+  # in a process group of its own (set -m), which on_signal stops as a whole,
+  # even the processes orphaned by a signal to the whole terminal or pkill.
+  set +e -m
   (
     # shellcheck disable=SC2034 # for the stage script
     STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s" STAGE_LOG=$log
@@ -269,9 +271,12 @@ run_stage() {
     . "$(stage_file "$s")"
     cd "$work"
     stage_build
-  ) >>"$log" 2>&1 &
-  wait $!
+  ) >>"$log" 2>&1 </dev/null &
+  STAGE_PGID=$!
+  set +m
+  wait "$STAGE_PGID"
   rc=$?
+  STAGE_PGID=''
   set -e
   if [ "$rc" -ne 0 ]; then
     report_failure "$s" "$log" "$work"
@@ -441,19 +446,17 @@ check_host() {
   [ ${#missing[@]} -eq 0 ] || die "missing host packages: ${missing[*]} (install them with apt-get)"
 }
 
-# kill_tree PID: PID and all its descendants (make, compilers) get SIGTERM.
-kill_tree() {
-  local child
-  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
-  kill -TERM "$1" 2>/dev/null || true
-}
-
 # On Ctrl-C or SIGTERM, stop the stage's processes too: none may go on
-# writing into the cache after build.sh has gone.
+# writing into the cache after build.sh has gone. The stage's process group
+# holds them all, orphans included; what ignores SIGTERM (unshare --fork
+# does) gets SIGKILL two seconds later.
 on_signal() {
   trap - INT TERM
-  local child
-  for child in $(pgrep -P $$ 2>/dev/null); do kill_tree "$child"; done
+  if [ -n "${STAGE_PGID:-}" ]; then
+    kill -TERM -- "-$STAGE_PGID" 2>/dev/null || true
+    sleep 2
+    kill -KILL -- "-$STAGE_PGID" 2>/dev/null || true
+  fi
   msg "interrupted${CUR_STAGE:+ during stage $CUR_STAGE}: it is not cached; the next run redoes it"
   exit 130
 }

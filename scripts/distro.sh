@@ -56,8 +56,11 @@ distro_mmdebstrap() {
   else
     hook=(--customize-hook='dpkg-query --admindir="$1/var/lib/dpkg" -W -f="\${Package}_\${Version}_\${Architecture}\n" | LC_ALL=C sort >"$1.packages"')
   fi
-  run_logged "mmdebstrap-${root##*/}" env SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1672531200}" \
-    mmdebstrap --variant="$variant" --architectures="$arches" --include="$pkgs" \
+  # In root mode mmdebstrap mounts /proc, /sys and /dev inside the root: in a
+  # mount and pid namespace of its own, an interrupted run leaves neither
+  # mounts in the cache nor processes holding the cache's lock.
+  run_logged "mmdebstrap-${root##*/}" unshare --mount --pid --fork --kill-child \
+    env SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1672531200}" mmdebstrap --variant="$variant" --architectures="$arches" --include="$pkgs" \
     --keyring="$DISTRO_KEYRING" --aptopt='Acquire::Retries "3"' \
     "${hook[@]}" \
     "$@" "${DISTRO_SUITES%% *}" "$root" "${lines[@]}"

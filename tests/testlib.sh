@@ -35,26 +35,11 @@ scratch() {
 
 finish() { exit "$FAILED"; }
 
-# binfmt_aarch64: make aarch64 programs run transparently through Debian's
-# qemu-user-static (what `make check` of a cross-built package needs). Mounts
-# binfmt_misc and registers (or re-enables) qemu-aarch64 when needed, and
-# leaves it so: host state, like installing qemu-user-static would. Prints
-# why not and fails when that cannot be done (not root, no qemu-user-static).
-binfmt_aarch64() {
-  local dir=/proc/sys/fs/binfmt_misc conf=/usr/lib/binfmt.d/qemu-aarch64.conf
-  if [ -e "$dir/qemu-aarch64" ]; then
-    grep -qx enabled "$dir/qemu-aarch64" && return 0
-    echo 1 >"$dir/qemu-aarch64" 2>/dev/null || { echo "cannot enable qemu-aarch64 in binfmt_misc"; return 1; }
-    return 0
-  fi
-  [ -f "$conf" ] || { echo "$conf is missing (apt-get install qemu-user-static)"; return 1; }
-  if [ ! -e "$dir/register" ]; then
-    mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null ||
-      { echo "cannot mount binfmt_misc (needs root)"; return 1; }
-  fi
-  grep '^:' "$conf" >"$dir/register" 2>/dev/null ||
-    { echo "cannot register qemu-aarch64 with binfmt_misc"; return 1; }
-}
+# binfmt_aarch64: aarch64 programs run transparently (scripts/binfmt.sh);
+# prints why not and fails when that cannot be done.
+# shellcheck source=scripts/binfmt.sh
+. "$TOP/scripts/binfmt.sh"
+binfmt_aarch64() { binfmt_enable qemu-aarch64; }
 
 # in_empty_root ROOT CMD...: CMD (a path inside ROOT) run chrooted in ROOT,
 # with an empty environment; a user namespace when not root.
