@@ -1,65 +1,94 @@
 #!/usr/bin/env bash
-# scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] TREE
+# scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check] TREE
 #
-# Cross-builds "-tickless" arm64 kernel packages from an upstream or Debian
-# kernel tree with `make bindeb-pkg`, inside the build chroot of the target
-# distribution (./build.sh --distro NAME aarch64 build-chroot, built first if
-# needed) with the project's static cross compiler. The tree is copied, never
-# written to; the headers package's host programs are rebuilt for arm64 by the
-# patches in scripts/kernel/patches/MAJOR.MINOR/. Results: out/aarch64/debs/.
-#   --size test   tinyconfig + scripts/kernel/test-size.config (minutes)
-#   --size full   defconfig (default)
-# Both add scripts/kernel/tickless.config and check that it took effect.
-# Ubuntu trees (debian.master/) are not handled yet.
+# Cross-builds "-tickless" arm64 kernel packages from a kernel source tree,
+# inside the build chroot of the target distribution (./build.sh --distro
+# NAME aarch64 build-chroot, built first if needed) with the project's static
+# cross compiler. The tree is copied, never written to. Two kinds of tree:
+#  - upstream or Debian: `make bindeb-pkg` with LOCALVERSION=-tickless and
+#    scripts/kernel/tickless.config and target-gcc.config on top of
+#    defconfig (--size full, the default) or tinyconfig +
+#    scripts/kernel/test-size.config (--size test);
+#    patches in scripts/kernel/patches/MAJOR.MINOR/ make linux-headers carry
+#    arm64 host programs and declare its Depends;
+#  - Ubuntu (debian.master/): the arm64 "tickless" flavour is added to the
+#    tree's packaging where missing (scripts/kernel/ubuntu.sh), its config
+#    generated from the tree's annotations (--size test: that config cut
+#    down), and `dpkg-buildpackage -aarm64` builds the flavour's packages;
+#    scripts/kernel/ubuntu/MAJOR.MINOR/ patches the headers the same way.
+# The effective config is checked for every tickless setting. Results:
+# out/aarch64/debs/. --check then runs scripts/kernel-check.sh on them.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
+KDIR=$TOP/scripts/kernel
+# shellcheck source=scripts/kernel/common.sh
+. "$KDIR/common.sh"
+# shellcheck source=scripts/kernel/ubuntu.sh
+. "$KDIR/ubuntu.sh"
 
-DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE=''
+DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
 while [ $# -gt 0 ]; do
   case $1 in
     --distro) DISTRO=${2:?--distro needs a name}; shift ;;
     --size) SIZE=${2:-}; [[ $SIZE == test || $SIZE == full ]] || die "--size is test or full"; shift ;;
     --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; shift ;;
-    -h|--help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    --check) CHECK=1 ;;
+    -h|--help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [ -z "$TREE" ] || die "one kernel tree only"; TREE=$1 ;;
   esac
   shift
 done
-[ -n "$TREE" ] || die "usage: scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] TREE"
+[ -n "$TREE" ] || die "usage: scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check] TREE"
 if [ ! -f "$TREE/Makefile" ] || [ ! -d "$TREE/scripts/package" ]; then die "$TREE is not a kernel source tree"; fi
-[ ! -d "$TREE/debian.master" ] || die "$TREE is an Ubuntu tree (debian.master/): not supported yet"
 TREE=$(realpath "$TREE")
+KIND=upstream PATCHES=patches
+if [ -d "$TREE/debian.master" ]; then KIND=ubuntu PATCHES=ubuntu; fi
+[ "$KIND" = upstream ] || have python3 || die "python3 is missing (apt-get install python3): Ubuntu's annotations tool needs it"
 
-KDIR=$TOP/scripts/kernel
 OUT="$TOP/out/aarch64"
 VERSION=$(make -s -C "$TREE" kernelversion)
 SERIES=$(cut -d. -f1,2 <<<"$VERSION")
 WORK="$CACHE/kernel/aarch64/$(basename "$TREE")-$DISTRO-$SIZE"
-[ -d "$KDIR/patches/$SERIES" ] || die "no linux-headers cross patch for Linux $SERIES (scripts/kernel/patches/$SERIES/)"
+[ -d "$KDIR/$PATCHES/$SERIES" ] ||
+  die "no linux-headers cross patch for $KIND Linux $SERIES (scripts/kernel/$PATCHES/$SERIES/)"
 
 # copy_tree: the tree in WORK/src (without .git), with the patches applied.
 copy_tree() {
   local p
   mkdir -p "$WORK"
   rsync -a --delete --exclude=.git "$TREE/" "$WORK/src/"
-  for p in "$KDIR/patches/$SERIES"/*.patch; do
+  for p in "$KDIR/$PATCHES/$SERIES"/*.patch; do
     patch -d "$WORK/src" -p1 -N --batch --quiet <"$p" || die "${p##*/} does not apply to $TREE"
   done
-  cp "$KDIR/tickless.config" "$KDIR/test-size.config" "$WORK/"
-  # Before 5.19 context tracking had one symbol.
-  if ! grep -rqx --include='Kconfig*' 'config CONTEXT_TRACKING_USER' "$WORK/src/kernel" "$WORK/src/arch"; then
-    sed -i 's/CONTEXT_TRACKING_USER=/CONTEXT_TRACKING=/' "$WORK/tickless.config"
+  tickless_fragment "$VERSION" >"$WORK/tickless.config"
+  cp "$KDIR/test-size.config" "$KDIR/target-gcc.config" "$WORK/"
+}
+
+# in_chroot SCRIPT LOG: run WORK/SCRIPT in the build chroot (WORK is /build
+# there), its output in WORK/LOG; the log's end and a clear error on failure.
+in_chroot() {
+  if ! "$TOP/scripts/in-chroot.sh" --bind "$WORK:/build" "$OUT/build-chroot/root" \
+      sh "/build/$1" >"$WORK/$2" 2>&1; then
+    tail -n 30 "$WORK/$2" >&2
+    die "${1%.sh} failed in the build chroot; log: $WORK/$2"
   fi
 }
 
-# chroot_script: what runs inside the chroot (WORK is /build there).
-chroot_script() {
-  local base=defconfig frags=/build/tickless.config epoch=${SOURCE_DATE_EPOCH:-1672531200}
+# The packages' Maintainer and changelog address, else user@host.
+maintainer_env() {
+  printf 'export DEBEMAIL="%s" DEBFULLNAME="%s"\n' \
+    "${DEBEMAIL:-crossboot@crossboot.invalid}" "${DEBFULLNAME:-crossboot}"
+}
+
+# upstream_script: make bindeb-pkg in the chroot.
+upstream_script() {
+  local base=defconfig frags="/build/target-gcc.config /build/tickless.config" epoch=${SOURCE_DATE_EPOCH:-1672531200}
   if [ "$SIZE" = test ]; then base=tinyconfig frags="/build/test-size.config $frags"; fi
+  maintainer_env
   cat <<EOF
 set -eu
 cd /build/src
@@ -73,35 +102,62 @@ KCONFIG_CONFIG=/build/out/.config scripts/kconfig/merge_config.sh -m -O /build/o
 EOF
 }
 
-# check_config: every line of the tickless fragment is in the effective
-# .config (Kconfig drops what it does not know without a word).
+build_upstream() {
+  upstream_script >"$WORK/build-in-chroot.sh"
+  msg "building (log: $WORK/build.log)"
+  in_chroot build-in-chroot.sh build.log
+  BUILT_CONFIG=$WORK/out/.config
+}
+
+# build_ubuntu: the flavour added, its config generated (and cut down for
+# the test size), settled by Kconfig with the cross compiler and recorded in
+# the annotations so that the tree's own config check holds, then built.
+build_ubuntu() {
+  local gccver
+  ubuntu_add_flavour "$WORK/src"
+  if [ "$SIZE" = test ]; then ubuntu_test_config "$WORK/src"
+  else ubuntu_export_config "$WORK/src" "$WORK/ubuntu-request.config"; fi
+  ubuntu_resolve_script >"$WORK/resolve-config.sh"
+  msg "settling the flavour's config with the cross compiler (log: $WORK/config.log)"
+  in_chroot resolve-config.sh config.log
+  gccver=$(sed -n 's/^CONFIG_GCC_VERSION=//p' "$WORK/kcfg/.config")
+  ubuntu_fix_gcc_version "$WORK/src" "$gccver"
+  ubuntu_record_config "$WORK/src" "$WORK/kcfg/.config" "$SIZE"
+  { maintainer_env; ubuntu_chroot_script; } >"$WORK/build-in-chroot.sh"
+  msg "building with dpkg-buildpackage -aarm64 (log: $WORK/build.log)"
+  in_chroot build-in-chroot.sh build.log
+  BUILT_CONFIG=$(ubuntu_built_config "$WORK/src")
+}
+
+# check_config: every line of the tickless fragment (and, upstream, of
+# target-gcc.config) is in the effective .config.
 check_config() {
-  local line missing=''
-  while IFS= read -r line; do
-    case $line in CONFIG_*|'# CONFIG_'*' is not set') ;; *) continue ;; esac
-    grep -qxF -- "$line" "$WORK/out/.config" || missing+=" [$line]"
-  done <"$WORK/tickless.config"
-  [ -z "$missing" ] || die "the tickless settings did not all take:$missing"
+  local missing
+  [ -f "$BUILT_CONFIG" ] || die "the build left no .config at $BUILT_CONFIG"
+  missing=$(missing_settings "$WORK/tickless.config" "$BUILT_CONFIG"
+    [ "$KIND" != upstream ] || missing_settings "$WORK/target-gcc.config" "$BUILT_CONFIG")
+  [ -z "$missing" ] || die "the tickless settings did not all take: ${missing//$'\n'/; }"
 }
 
 main() {
+  local built
   msg "build chroot for $DISTRO"
   "$TOP/build.sh" --distro "$DISTRO" aarch64 build-chroot >&2
-  msg "Linux $VERSION from $TREE, $SIZE size, in $WORK"
+  msg "Linux $VERSION ($KIND tree) from $TREE, $SIZE size, in $WORK"
   copy_tree
-  rm -rf "$WORK/out" "$WORK"/*.deb "$WORK"/*.buildinfo "$WORK"/*.changes
-  chroot_script >"$WORK/build-in-chroot.sh"
-  msg "building (log: $WORK/build.log)"
-  if ! "$TOP/scripts/in-chroot.sh" --bind "$WORK:/build" "$OUT/build-chroot/root" \
-      sh /build/build-in-chroot.sh >"$WORK/build.log" 2>&1; then
-    tail -n 30 "$WORK/build.log" >&2
-    die "the kernel build failed; log: $WORK/build.log"
-  fi
+  rm -rf "$WORK/out" "$WORK/kcfg" "$WORK"/*.deb "$WORK"/*.ddeb "$WORK"/*.udeb "$WORK"/*.buildinfo "$WORK"/*.changes
+  "build_$KIND"
   check_config
   mkdir -p "$OUT/debs"
   cp "$WORK"/*.deb "$OUT/debs/"
   msg "packages in $OUT/debs:"
-  (cd "$OUT/debs" && ls -1 ./*.deb)
+  built=("$WORK"/*.deb)
+  built=("${built[@]/#"$WORK"/"$OUT/debs"}")
+  printf '%s\n' "${built[@]##*/}"
+  if [ "$CHECK" = 1 ]; then
+    msg "checking them (scripts/kernel-check.sh)"
+    exec "$TOP/scripts/kernel-check.sh" --distro "$DISTRO" "${built[@]}"
+  fi
 }
 
 main

@@ -19,10 +19,11 @@ STAGE_EXPORT=1
 # shellcheck source=scripts/distro.sh
 . "$TOP/scripts/distro.sh"
 
-# Build side (amd64): what Debian and Ubuntu kernel packages build with.
+# Build side (amd64): what Debian and Ubuntu kernel packages build with
+# (kernel-wedge: Ubuntu's debian/rules clean runs it).
 CHROOT_BUILD_PACKAGES="build-essential bc bison flex cpio kmod rsync gawk python3 perl xz-utils
 zstd lz4 openssl libssl-dev libelf-dev zlib1g-dev libncurses-dev dwarves dpkg-dev debhelper
-fakeroot lintian pkg-config file git"
+fakeroot lintian pkg-config file git kernel-wedge"
 # Target side: the libraries the kernel's programs for the target link against.
 CHROOT_TARGET_PACKAGES="libc6-dev libssl-dev libelf-dev zlib1g-dev libgcc-s1"
 # Names the compiler answers to besides the plain ones.

@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# Sourced, not run: what scripts/kernel-debs.sh and scripts/kernel-check.sh
+# share. Expects KDIR (scripts/kernel).
+
+# tickless_fragment VERSION: scripts/kernel/tickless.config for Linux VERSION.
+# Before 5.19 context tracking had one symbol, CONTEXT_TRACKING; since, it is
+# CONTEXT_TRACKING_USER (and _IDLE).
+tickless_fragment() {
+  local major minor
+  IFS=. read -r major minor _ <<<"$1"
+  if [ "$major" -lt 5 ] || { [ "$major" = 5 ] && [ "${minor%%[!0-9]*}" -lt 19 ]; }; then
+    sed 's/^CONFIG_CONTEXT_TRACKING_USER=/CONFIG_CONTEXT_TRACKING=/' "$KDIR/tickless.config"
+  else
+    cat "$KDIR/tickless.config"
+  fi
+}
+
+# missing_settings FRAGMENT CONFIG: the settings of FRAGMENT (a file) that
+# CONFIG (an effective .config) does not have, one a line. Kconfig drops
+# what it does not know without a word, so a fragment is only checked here.
+missing_settings() {
+  local line
+  while IFS= read -r line; do
+    case $line in CONFIG_*|'# CONFIG_'*' is not set') ;; *) continue ;; esac
+    grep -qxF -- "$line" "$2" || printf '%s\n' "$line"
+  done <"$1"
+}

@@ -1,0 +1,473 @@
+# shellcheck shell=bash
+# Sourced by scripts/kernel-debs.sh, not run. The Ubuntu path: a tree with
+# debian.master/ (Ubuntu's packaging, focal 5.4 and its kin) gets the arm64
+# "tickless" flavour the way Ubuntu adds flavours, and is cross-built with its
+# own debian/rules through dpkg-buildpackage -aarm64 in the build chroot.
+#
+# Expects from kernel-debs.sh: msg, die, WORK (the tree's copy is WORK/src,
+# WORK is /build in the chroot), SIZE, JOBS, KDIR. Needs python3 on the host
+# (the tree's own annotations tool is Python).
+#
+# Order: ubuntu_add_flavour; ubuntu_test_config (--size test) or
+# ubuntu_export_config SRC WORK/ubuntu-request.config (--size full);
+# ubuntu_resolve_script in the chroot (Kconfig with the cross compiler) gives
+# WORK/kcfg/.config; ubuntu_fix_gcc_version with its CONFIG_GCC_VERSION;
+# ubuntu_record_config; ubuntu_chroot_script builds; the tickless settings
+# are then checked in ubuntu_built_config's file.
+
+UBUNTU_ARCH=arm64
+UBUNTU_FLAVOUR=tickless
+UBUNTU_KEY=$UBUNTU_ARCH-$UBUNTU_FLAVOUR
+
+# What a test-size kernel keeps: built in, what qemu's "virt" machine needs
+# to boot a root file system from a virtio disk without an initramfs; as
+# modules, a few to exercise module signing and linux-modules.
+UBUNTU_TEST_BUILTIN=(SERIAL_AMBA_PL011 SERIAL_AMBA_PL011_CONSOLE PCI PCI_HOST_GENERIC
+  VIRTIO VIRTIO_PCI VIRTIO_MMIO VIRTIO_BLK VIRTIO_NET VIRTIO_CONSOLE RTC_CLASS RTC_DRV_PL031
+  EXT4_FS SQUASHFS TMPFS DEVTMPFS DEVTMPFS_MOUNT BLK_DEV_INITRD MODULES MODULE_SIG)
+UBUNTU_TEST_MODULES=(HW_RANDOM_VIRTIO NET_9P NET_9P_VIRTIO 9P_FS)
+
+# ubuntu_debian_dir SRC: the tree's packaging directory (debian.master).
+ubuntu_debian_dir() {
+  local d
+  d=$(sed -n 's/^DEBIAN=//p' "$1/debian/debian.env" 2>/dev/null) || true
+  if [ -z "$d" ] || [ ! -d "$1/$d" ]; then die "$1/debian/debian.env names no packaging directory"; fi
+  printf '%s\n' "$1/$d"
+}
+
+# ubuntu_annotations SRC: the annotations file (the config policies).
+ubuntu_annotations() {
+  local a
+  a="$(ubuntu_debian_dir "$1")/config/annotations"
+  [ -f "$a" ] || die "$a not found: only trees with annotations (focal since 2023) are handled"
+  printf '%s\n' "$a"
+}
+
+# ubuntu_tickless_policies SRC: CONFIG_X=VALUE lines for the flavour. The
+# requested settings are scripts/kernel/tickless.config (before 5.19 context
+# tracking had one symbol, as in copy_tree); the rest is what Kconfig does
+# with them, recorded so that the tree's check of the flavour's .config
+# passes: NO_HZ_FULL hides TICK_CPU_ACCOUNTING (init/Kconfig, "depends on
+# !S390 && !NO_HZ_FULL"), turns CONTEXT_TRACKING_FORCE's default off
+# (kernel/time/Kconfig, "default y if !NO_HZ_FULL") and
+# VIRT_CPU_ACCOUNTING_GEN selects VIRT_CPU_ACCOUNTING. "-" means absent.
+ubuntu_tickless_policies() {
+  local src=$1 line ct=CONTEXT_TRACKING_USER
+  if ! grep -rqx --include='Kconfig*' 'config CONTEXT_TRACKING_USER' "$src/kernel" "$src/arch"; then
+    ct=CONTEXT_TRACKING
+  fi
+  while IFS= read -r line; do
+    case $line in
+      CONFIG_*=*) printf '%s\n' "${line/CONTEXT_TRACKING_USER=/$ct=}" ;;
+      '# CONFIG_'*' is not set') line=${line#\# }; printf '%s=n\n' "${line%% *}" ;;
+    esac
+  done <"$KDIR/tickless.config"
+  _ubuntu_if_kconfig "$src" TICK_CPU_ACCOUNTING -
+  _ubuntu_if_kconfig "$src" CONTEXT_TRACKING_FORCE n
+  _ubuntu_if_kconfig "$src" VIRT_CPU_ACCOUNTING y
+}
+
+# _ubuntu_if_kconfig SRC SYMBOL VALUE: CONFIG_SYMBOL=VALUE if the tree has it.
+_ubuntu_if_kconfig() {
+  if grep -rqx --include='Kconfig*' "config $2" "$1/init" "$1/kernel"; then
+    printf 'CONFIG_%s=%s\n' "$2" "$3"
+  fi
+}
+
+# ubuntu_add_flavour SRC: the tickless flavour, as Ubuntu adds a flavour:
+# control.d/vars.tickless, the flavour in rules.d/arm64.mk, its policies in
+# config/annotations and a changelog entry. Each step does nothing when its
+# part is there already; the policies are checked in any case.
+ubuntu_add_flavour() {
+  local src=$1 deb policies
+  deb=$(ubuntu_debian_dir "$src")
+  _ubuntu_add_vars "$deb"
+  _ubuntu_add_to_rules "$deb"
+  mapfile -t policies < <(ubuntu_tickless_policies "$src")
+  _ubuntu_annotate "$(ubuntu_annotations "$src")" "${policies[@]}"
+  _ubuntu_add_changelog "$deb"
+  ubuntu_verify_policies "$src"
+}
+
+# _ubuntu_add_vars DEB: the flavour's package metadata (debian/scripts/
+# control-create turns it into the linux-image/modules/headers stanzas).
+_ubuntu_add_vars() {
+  local f=$1/control.d/vars.$UBUNTU_FLAVOUR
+  if [ -f "$f" ]; then
+    grep -q "^arch=\".*\\<$UBUNTU_ARCH\\>" "$f" || die "$f exists but does not name $UBUNTU_ARCH"
+    msg "ubuntu: $f already there"
+    return
+  fi
+  cat >"$f" <<EOF
+arch="$UBUNTU_ARCH"
+supported="Tickless"
+target="For latency measurements: full dynamic ticks (nohz_full=), a 100 Hz tick."
+desc="=HUMAN= SMP"
+bootloader="flash-kernel [$UBUNTU_ARCH] | grub-efi-arm64 [$UBUNTU_ARCH]"
+provides="kvm-api-4, redhat-cluster-modules, ivtv-modules"
+EOF
+  msg "ubuntu: wrote $f"
+}
+
+# _ubuntu_add_to_rules DEB: the flavour in arm64.mk's "flavours", and
+# build_image/kernel_file for every flavour: 2-binary-arch.mk reads them
+# through custom_override (the flavour's own value, else the global one),
+# and focal's arm64.mk sets them for "generic" only.
+_ubuntu_add_to_rules() {
+  local mk=$1/rules.d/$UBUNTU_ARCH.mk var val
+  [ -f "$mk" ] || die "$mk not found"
+  grep -q '^flavours[[:space:]]*=' "$mk" || die "$mk has no flavours line"
+  if grep -Eq "^flavours[[:space:]]*=.*[[:space:]]$UBUNTU_FLAVOUR([[:space:]]|\$)" "$mk"; then
+    msg "ubuntu: $UBUNTU_FLAVOUR already in $mk"
+  else
+    sed -i "s/^\\(flavours[[:space:]]*=.*[^[:space:]]\\)[[:space:]]*\$/\\1 $UBUNTU_FLAVOUR/" "$mk"
+    msg "ubuntu: added $UBUNTU_FLAVOUR to the flavours of $mk"
+  fi
+  for var in build_image kernel_file; do
+    grep -q "^${var}[[:space:]]*=" "$mk" && continue
+    val=$(sed -n "s/^${var}_generic[[:space:]]*=[[:space:]]*//p" "$mk")
+    [ -n "$val" ] || die "$mk sets neither $var nor ${var}_generic"
+    # After the _generic line, so that the file reads as before.
+    sed -i "/^${var}_generic[[:space:]]*=/a $var\\t= $val" "$mk"
+    msg "ubuntu: $mk: $var = $val for every flavour"
+  done
+  _ubuntu_check_rules "$mk"
+}
+
+# _ubuntu_check_rules MK: make itself says what each flavour gets.
+_ubuntu_check_rules() {
+  local out
+  # shellcheck disable=SC2016 # make's $(...), not the shell's
+  out=$(printf 'include %s\n$(foreach f,$(flavours),$(info $(f) $(or $(build_image_$(f)),$(build_image)) $(or $(kernel_file_$(f)),$(kernel_file))))\nall:;@:\n' "$1" |
+    make -s -f - all) || die "cannot evaluate $1"
+  awk -v f="$UBUNTU_FLAVOUR" 'NF != 3 { bad = 1 } $1 == f { seen = 1 } END { exit !(seen && !bad) }' <<<"$out" ||
+    die "$1: not every flavour has build_image and kernel_file: $out"
+}
+
+# _ubuntu_annotate FILE CONFIG_X=VALUE...: the flavour's policies in the
+# annotations, and the flavour on the "# FLAVOUR:" line, which the tool
+# needs to keep them. A value goes into the dict of the config's last policy
+# line (later lines override earlier ones), formatted as the tool writes it;
+# a config without one gets a new line, in order among the lines without
+# notes. Prints what changed.
+_ubuntu_annotate() {
+  local file=$1; shift
+  python3 - "$file" "$UBUNTU_KEY" "$@" <<'EOF' >&2 || die "could not update $file"
+import ast, re, sys
+path, key, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
+with open(path, encoding="utf-8") as f:
+    lines = f.read().split("\n")
+pol = re.compile(r"^(CONFIG_\S+)(\s+)policy<(\{.*?\})>(.*)$")
+
+header = 0
+while header < len(lines) and lines[header].startswith("#"):
+    header += 1
+flavour = [i for i in range(header) if lines[i].startswith("# FLAVOUR: ")]
+if not flavour:
+    sys.exit(f"{path}: no '# FLAVOUR:' line in the header")
+names = lines[flavour[0]].split()[2:]
+if key not in names:
+    lines[flavour[0]] = "# FLAVOUR: " + " ".join(sorted(names + [key]))
+    print(f"ubuntu: {key} added to the FLAVOUR line")
+
+def last_policy(conf):
+    found = None
+    for i, line in enumerate(lines):
+        m = pol.match(line)
+        if m and m.group(1) == conf:
+            found = i
+    return found
+
+def new_line_at(conf):
+    try:
+        start = lines.index("# ---- Annotations without notes ----")
+    except ValueError:
+        return len(lines)
+    last = start + 1
+    for i in range(start + 1, len(lines)):
+        m = pol.match(lines[i])
+        if m:
+            if m.group(1) > conf:
+                return i
+            last = i + 1
+    return last
+
+for pair in pairs:
+    conf, value = pair.split("=", 1)
+    i = last_policy(conf)
+    if i is None:
+        lines.insert(new_line_at(conf), f"{conf : <47} policy<{ {key: value} }>")
+        print(f"ubuntu: {conf}: new policy {key}={value}")
+        continue
+    m = pol.match(lines[i])
+    policy = ast.literal_eval(m.group(3))
+    if policy.get(key) == value:
+        continue
+    policy[key] = value
+    lines[i] = f"{m.group(1)}{m.group(2)}policy<{dict(sorted(policy.items()))}>{m.group(4)}"
+    print(f"ubuntu: {conf}: {key}={value}")
+
+with open(path, "w", encoding="utf-8") as f:
+    f.write("\n".join(lines))
+EOF
+}
+
+# _ubuntu_add_changelog DEB: a new top stanza, unless the top one already
+# speaks of the tickless flavour (a tree that has it, like the one its
+# author published). The version is the top one plus "+crossboot1": the ABI
+# number Ubuntu derives from it (0-common-vars.mk drops "+..." when it
+# computes abinum) and so the package names stay those of the tree
+# (linux-image-unsigned-5.4.0-200-tickless), and the version sorts above the
+# tree's, so the shared linux-headers-5.4.0-200 built here replaces the
+# archive's.
+_ubuntu_add_changelog() {
+  local cl=$1/changelog first version dist date tmp
+  # Not a pipe into grep -q: under pipefail, sed's SIGPIPE would say "no".
+  if grep -qi "$UBUNTU_FLAVOUR" <<<"$(sed '/^ -- /q' "$cl")"; then
+    msg "ubuntu: the top changelog entry already has the $UBUNTU_FLAVOUR flavour"
+    return
+  fi
+  first=$(head -n 1 "$cl")
+  version=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$cl")
+  dist=$(sed -n '1s/^[^)]*) \([^;]*\);.*/\1/p' "$cl")
+  if [ -z "$version" ] || [ -z "$dist" ]; then die "$cl: cannot read '$first'"; fi
+  date=$(LC_ALL=C date -u -R -d "@${SOURCE_DATE_EPOCH:-1672531200}")
+  tmp=$cl.crossboot
+  {
+    printf '%s (%s+crossboot1) %s; urgency=medium\n\n' "${first%% *}" "$version" "$dist"
+    printf '  * Add the %s %s flavour: full dynamic ticks (NO_HZ_FULL), HZ=100,\n' "$UBUNTU_ARCH" "$UBUNTU_FLAVOUR"
+    printf '    RCU callback offloading; cross-built by crossboot.\n\n'
+    printf ' -- %s <%s>  %s\n\n' "${DEBFULLNAME:-crossboot}" "${DEBEMAIL:-crossboot@crossboot.invalid}" "$date"
+    cat "$cl"
+  } >"$tmp"
+  mv "$tmp" "$cl"
+  msg "ubuntu: changelog entry $version+crossboot1"
+}
+
+# ubuntu_verify_policies SRC: the flavour's config as the tree's rules make
+# it (2-binary-arch.mk: annotations --export) has every tickless setting.
+ubuntu_verify_policies() {
+  local src=$1 exported line name value missing=''
+  exported=$(cd "$src" && python3 debian/scripts/misc/annotations --export \
+    --arch "$UBUNTU_ARCH" --flavour "$UBUNTU_FLAVOUR") || die "annotations --export failed in $src"
+  while IFS= read -r line; do
+    name=${line%%=*} value=${line#*=}
+    case $value in
+      -) if grep -q "^\\(# \\)\\?${name}[ =]" <<<"$exported"; then missing+=" [$name present]"; fi ;;
+      n) grep -qxF "# $name is not set" <<<"$exported" || missing+=" [$line]" ;;
+      *) grep -qxF "$line" <<<"$exported" || missing+=" [$line]" ;;
+    esac
+  done < <(ubuntu_tickless_policies "$src")
+  [ -z "$missing" ] || die "the $UBUNTU_KEY policies in the annotations are not as required:$missing"
+  msg "ubuntu: $UBUNTU_KEY policies checked"
+}
+
+# ubuntu_fix_gcc_version SRC NUMBER: focal's annotations pin CONFIG_GCC_VERSION
+# to the value of Ubuntu's gcc 9 (90400); Kconfig computes it from the
+# compiler in use (init/Kconfig, scripts/gcc-version.sh), so with another
+# gcc the annotation is simply wrong. Record the real value for the flavour,
+# saying so, instead of leaving a false one or disabling checks.
+ubuntu_fix_gcc_version() {
+  local src=$1 num=$2 ann old note=''
+  [[ $num =~ ^[1-9][0-9]{4,5}$ ]] || die "ubuntu_fix_gcc_version: '$num' is not a gcc version number like 120200"
+  ann=$(ubuntu_annotations "$src")
+  old=$(python3 "$src/debian/scripts/misc/annotations" -f "$ann" --arch "$UBUNTU_ARCH" \
+    --flavour "$UBUNTU_FLAVOUR" --config CONFIG_GCC_VERSION | sed -n 's/.*"CONFIG_GCC_VERSION": "\(.*\)".*/\1/p')
+  [ "$old" != "$num" ] || return 0
+  if grep -q '"CONFIG_GCC_VERSION"' "$src/debian/scripts/misc/kconfig/run.py" 2>/dev/null; then
+    note=' (the tree'\''s check skips this symbol; the value is recorded so the annotations tell the truth)'
+  fi
+  msg "ubuntu: CONFIG_GCC_VERSION for $UBUNTU_KEY: the annotations say ${old:-nothing}, the cross compiler gives $num; recording $num$note"
+  _ubuntu_annotate "$ann" "CONFIG_GCC_VERSION=$num"
+}
+
+# ubuntu_export_config SRC OUT: the flavour's .config as 2-binary-arch.mk
+# (stamp-prepare-tree-%) writes it before "make syncconfig": the tree's
+# annotations exported, CONFIG_UBUNTU_ODM_DRIVERS off (do_odm_drivers=false).
+ubuntu_export_config() {
+  (cd "$1" && python3 debian/scripts/misc/annotations --export --arch "$UBUNTU_ARCH" \
+    --flavour "$UBUNTU_FLAVOUR") >"$2" || die "annotations --export failed in $1"
+  sed -i 's/.*CONFIG_UBUNTU_ODM_DRIVERS.*/# CONFIG_UBUNTU_ODM_DRIVERS is not set/' "$2"
+}
+
+# ubuntu_test_config SRC: WORK/ubuntu-request.config for --size test: the
+# flavour's own config (an Ubuntu tree is only consistent with Ubuntu's
+# configs: on upstream defconfig focal fails to build, then to boot), cut
+# down: every module off but UBUNTU_TEST_MODULES, UBUNTU_TEST_BUILTIN built
+# in, no debug info (and so no BTF), no SoC platforms (ARCH_* of
+# Kconfig.platforms: "virt" is a generic machine; ARCH_VEXPRESS stays, so
+# that some device trees are built and packaged, as do_dtbs asks). Kconfig
+# settles the rest in the chroot (ubuntu_resolve_script).
+ubuntu_test_config() {
+  local src=$1 out=$WORK/ubuntu-request.config platforms
+  ubuntu_export_config "$src" "$out"
+  platforms=$(sed -n 's/^config \(ARCH_[A-Z0-9_]*\)$/\1/p' "$src/arch/$UBUNTU_ARCH/Kconfig.platforms" |
+    grep -vx ARCH_VEXPRESS)
+  awk -v builtin="${UBUNTU_TEST_BUILTIN[*]}" -v modules="${UBUNTU_TEST_MODULES[*]}" \
+      -v off="DEBUG_INFO $platforms" '
+    BEGIN {
+      n = split(builtin " " modules, all)
+      for (i = 1; i <= n; i++) { order[i] = "CONFIG_" all[i]; want[order[i]] = "y" }
+      split(modules, m); for (i in m) want["CONFIG_" m[i]] = "m"
+      split(off, o); for (i in o) want["CONFIG_" o[i]] = "n"
+    }
+    { name = "" }
+    /^CONFIG_[A-Za-z0-9_]+=/ { name = $0; sub(/=.*/, "", name); value = substr($0, length(name) + 2) }
+    /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { name = $2; value = "n" }
+    name == "" { print; next }
+    {
+      if (name in want) { value = want[name]; done[name] = 1 }
+      else if (value == "m") value = "n"
+      print (value == "n" ? "# " name " is not set" : name "=" value)
+    }
+    END { for (i = 1; i <= n; i++) if (!(order[i] in done)) print order[i] "=" want[order[i]] }
+  ' "$out" >"$out.tmp"
+  mv "$out.tmp" "$out"
+  msg "ubuntu: test-size request: $(grep -c '=m$' "$out") modules, $(grep -c '=y$' "$out") built-in options"
+}
+
+# ubuntu_resolve_script: sh for the chroot that lets Kconfig, with the cross
+# compiler (its tests decide GCC_VERSION, CC_HAS_* and the like), turn
+# WORK/ubuntu-request.config into the complete WORK/kcfg/.config, as the
+# build's "make syncconfig" will. Only Kconfig's conf is compiled (for the
+# build machine).
+ubuntu_resolve_script() {
+  cat <<'EOF'
+set -eu
+rm -rf /build/kcfg
+mkdir /build/kcfg
+cp /build/ubuntu-request.config /build/kcfg/.config
+cd /build/src
+make -s O=/build/kcfg ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- olddefconfig
+EOF
+}
+
+# ubuntu_record_config SRC RESOLVED test|full: make the tree's own check of
+# the flavour's .config (4-checks.mk: annotations --check, every option of
+# the .config against the annotations) hold for what this build really uses,
+# by appending $UBUNTU_KEY policies for the options where RESOLVED differs,
+# in a block that says why. "test" records every difference (the trimmed
+# test size is on purpose not Ubuntu's config); "full" records only what a
+# different compiler explains: options computed from compiler tests
+# (Kconfig's $(cc-option ...), $(success ...), $(shell ...)) and options
+# that are off either way (absent or "not set", like INIT_STACK_ALL once
+# gcc 12 passes CC_HAS_AUTO_VAR_INIT); any other difference stops the
+# build, listed. In both, the tickless settings and (test) the kept
+# options must have survived Kconfig.
+ubuntu_record_config() {
+  local src=$1 resolved=$2 mode=$3 must
+  [[ $mode == test || $mode == full ]] || die "ubuntu_record_config: mode is test or full"
+  must=$(ubuntu_tickless_policies "$src")
+  if [ "$mode" = test ]; then
+    must+=$'\n'$(printf 'CONFIG_%s=y\n' "${UBUNTU_TEST_BUILTIN[@]}")
+    must+=$'\n'$(printf 'CONFIG_%s=m\n' "${UBUNTU_TEST_MODULES[@]}")
+  fi
+  python3 - "$src" "$(ubuntu_annotations "$src")" "$resolved" "$mode" "$UBUNTU_ARCH" \
+      "$UBUNTU_FLAVOUR" "$must" <<'EOF' >&2 || die "the $UBUNTU_KEY configuration cannot be recorded (above)"
+import os, re, sys
+src, path, resolved, mode, arch, flavour, must = sys.argv[1:]
+key = f"{arch}-{flavour}"
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(src, "debian/scripts/misc"))
+from kconfig.annotations import Annotation, KConfig
+try:
+    from kconfig.run import SKIP_CONFIGS
+except ImportError:
+    SKIP_CONFIGS = ("CONFIG_VERSION_SIGNATURE",)
+
+def probes():
+    """Symbols whose definition runs the compiler or a shell command."""
+    found, sym = set(), None
+    pat = re.compile(r"\$\((cc-option|cc-option-bit|success|if-success|shell|as-instr|ld-option)\b|\$\(CC\)")
+    for top in ("arch", "init", "kernel", "lib", "mm", "security", "scripts", "crypto", "drivers", "fs", "net"):
+        for d, _, files in os.walk(os.path.join(src, top)):
+            for name in files:
+                if not name.startswith("Kconfig"):
+                    continue
+                with open(os.path.join(d, name), encoding="utf-8", errors="replace") as f:
+                    for line in f:
+                        m = re.match(r"\s*(?:menu)?config\s+(\w+)", line)
+                        if m:
+                            sym = "CONFIG_" + m.group(1)
+                        elif re.match(r"\s*(choice|endchoice|menu|endmenu|if|endif|source|comment)\b", line):
+                            sym = None
+                        elif sym and pat.search(line):
+                            found.add(sym)
+    return found
+
+want = Annotation(path).search_config(arch=arch, flavour=flavour)
+have = KConfig(resolved).config
+bad = [l for l in must.split("\n") if l and have.get(l.split("=", 1)[0], "-") != l.split("=", 1)[1]]
+if bad:
+    sys.exit("Kconfig did not keep: " + " ".join(bad))
+
+diff = {}
+for conf in sorted(set(want) | set(have)):
+    old, new = want.get(conf, "-"), have.get(conf, "-")
+    if conf not in SKIP_CONFIGS and old != new:
+        if ">" in new:
+            sys.exit(f"{conf}: value {new} cannot be written as a policy")
+        diff[conf] = (old, new)
+
+if mode == "full":
+    compiler = probes()
+    other = [c for c, (o, n) in diff.items() if c not in compiler and {o, n} != {"-", "n"}]
+    if other:
+        sys.exit("with this compiler the flavour's config differs from the annotations in "
+                 + ", ".join(f"{c} ({diff[c][0]} -> {diff[c][1]})" for c in other))
+    why = "differences the cross compiler explains (compiler tests, options off either way)"
+    for c, (o, n) in diff.items():
+        print(f"ubuntu: {c}: the annotations say {o}, {n} with this compiler: recorded for {key}")
+else:
+    why = "the test size: Ubuntu's config cut down (scripts/kernel/ubuntu.sh, ubuntu_test_config)"
+    print(f"ubuntu: test size: {len(diff)} options recorded for {key} at the end of {path}")
+
+if diff:
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"\n# crossboot: {key} policies recorded by scripts/kernel/ubuntu.sh for {why}\n")
+        for c, (o, n) in diff.items():
+            f.write(f"{c : <47} policy<{ {key: n} }>\n")
+
+# The check the build will run, now: every option as resolved.
+want = Annotation(path).search_config(arch=arch, flavour=flavour)
+left = [c for c in set(want) | set(have) if c not in SKIP_CONFIGS and want.get(c, "-") != have.get(c, "-")]
+if left:
+    sys.exit("still different after recording: " + " ".join(sorted(left)))
+EOF
+}
+
+# ubuntu_chroot_script: sh for the chroot (the tree in /build/src; the
+# packages land in /build): the tree's clean (it writes debian/control, which
+# needs kernel-wedge, and debian/changelog), then its binary targets, cross:
+# binary-headers (the shared linux-headers-*, Architecture: all) and
+# binary-tickless (linux-image-unsigned, linux-modules, linux-headers and
+# linux-buildinfo of the flavour). Not binary-perarch: it only packages
+# linux-tools, and debian/rules turns the tools off when cross-building. Not
+# -b: "binary" builds every flavour of arm64.mk. -d: the Build-Depends name
+# packages bullseye lacks (dh-systemd, ...) and tools' libraries.
+# The make variables go in through MAKEFLAGS (after "--", as make passes
+# command-line variables on), since dpkg-buildpackage takes none; most
+# restate what debian/rules already does for a cross build.
+ubuntu_chroot_script() {
+  local epoch=${SOURCE_DATE_EPOCH:-1672531200} vars
+  vars="do_zfs=false do_dkms_wireguard=false do_dkms_nvidia=false do_dkms_nvidia_server=false"
+  vars+=" do_dkms_vbox=false do_tools=false do_tools_common=false do_tools_host=false"
+  vars+=" disable_d_i=true skipdbg=true skipabi=true skipmodule=true skipretpoline=true"
+  cat <<EOF
+set -eu
+cd /build/src
+export SOURCE_DATE_EPOCH=$epoch
+export KBUILD_BUILD_TIMESTAMP="\$(date -u -d @$epoch)"
+export KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot
+export DEB_BUILD_OPTIONS="parallel=$JOBS nocheck"
+export MAKEFLAGS="-- $vars"
+debian/rules clean
+dpkg-buildpackage -d -aarm64 -us -uc --as-root -T binary-headers,binary-$UBUNTU_FLAVOUR
+EOF
+}
+
+# ubuntu_built_config SRC: the .config the flavour was built with (for the
+# check of the tickless settings after the build).
+ubuntu_built_config() {
+  printf '%s\n' "$1/debian/build/build-$UBUNTU_FLAVOUR/.config"
+}
