@@ -256,11 +256,14 @@ run_stage() {
   : >"$log"
   start=$SECONDS
   # Not `( … ) || rc=$?`: bash ignores set -e inside a subshell in that position.
-  # In the background plus `wait`, so that a signal reaches on_signal at once;
-  # in a process group of its own (set -m), which on_signal stops as a whole,
-  # even the processes orphaned by a signal to the whole terminal or pkill.
-  set +e -m
+  # In the background plus `wait`, so that a signal reaches on_signal at once.
+  # Every program the stage runs inherits CROSSBOOT_STAGE_TOKEN, by which
+  # on_signal finds them all, even those orphaned by a signal that reached
+  # their parents first.
+  STAGE_TOKEN="$$.$RANDOM$RANDOM"
+  set +e
   (
+    export CROSSBOOT_STAGE_TOKEN=$STAGE_TOKEN
     # shellcheck disable=SC2034 # for the stage script
     STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s" STAGE_LOG=$log
     STAGE_SHELL_PID=$BASHPID
@@ -271,12 +274,10 @@ run_stage() {
     . "$(stage_file "$s")"
     cd "$work"
     stage_build
-  ) >>"$log" 2>&1 </dev/null &
-  STAGE_PGID=$!
-  set +m
-  wait "$STAGE_PGID"
+  ) >>"$log" 2>&1 &
+  wait $!
   rc=$?
-  STAGE_PGID=''
+  STAGE_TOKEN=''
   set -e
   if [ "$rc" -ne 0 ]; then
     report_failure "$s" "$log" "$work"
@@ -446,16 +447,33 @@ check_host() {
   [ ${#missing[@]} -eq 0 ] || die "missing host packages: ${missing[*]} (install them with apt-get)"
 }
 
+# descendants PID: PID's children, theirs, and so on (the stage's subshells,
+# which have not exec'd since the token was exported, are found this way).
+descendants() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do printf '%s\n' "$child"; descendants "$child"; done
+}
+
+# stage_pids TOKEN: this build's descendants, and every process whose
+# environment has the stage's token.
+stage_pids() {
+  { descendants $$
+    grep -lsxzF "CROSSBOOT_STAGE_TOKEN=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+  } | sort -u || true
+}
+
 # On Ctrl-C or SIGTERM, stop the stage's processes too: none may go on
-# writing into the cache after build.sh has gone. The stage's process group
-# holds them all, orphans included; what ignores SIGTERM (unshare --fork
-# does) gets SIGKILL two seconds later.
+# writing into the cache after build.sh has gone. What ignores SIGTERM
+# (unshare --fork does) gets SIGKILL two seconds later.
 on_signal() {
   trap - INT TERM
-  if [ -n "${STAGE_PGID:-}" ]; then
-    kill -TERM -- "-$STAGE_PGID" 2>/dev/null || true
+  local pids
+  if [ -n "${STAGE_TOKEN:-}" ]; then
+    mapfile -t pids < <(stage_pids "$STAGE_TOKEN")
+    if [ ${#pids[@]} -gt 0 ]; then kill -TERM "${pids[@]}" 2>/dev/null || true; fi
     sleep 2
-    kill -KILL -- "-$STAGE_PGID" 2>/dev/null || true
+    mapfile -t pids < <(stage_pids "$STAGE_TOKEN")
+    if [ ${#pids[@]} -gt 0 ]; then kill -KILL "${pids[@]}" 2>/dev/null || true; fi
   fi
   msg "interrupted${CUR_STAGE:+ during stage $CUR_STAGE}: it is not cached; the next run redoes it"
   exit 130

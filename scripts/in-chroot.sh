@@ -39,7 +39,7 @@ inner() {
     PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@"
 }
 
-ns=(unshare --mount --pid --fork)
-[ "$(id -u)" = 0 ] || ns=(unshare --map-root-user --map-auto --mount --pid --fork)
+ns=(unshare --mount --pid --fork --kill-child)
+[ "$(id -u)" = 0 ] || ns=(unshare --map-root-user --map-auto --mount --pid --fork --kill-child)
 exec "${ns[@]}" bash -c "set -euo pipefail; $(declare -f inner); inner \"\$@\"" in-chroot "$root" "${#binds[@]}" \
   "${binds[@]}" "$@"

@@ -16,8 +16,10 @@ STAGE_EXPORT=1
 . "$TOP/scripts/binfmt.sh"
 
 # libssl-dev pulls in the distribution's libssl (libssl1.1 in focal and
-# bullseye), which sign-file in linux-headers links against.
-TARGET_ROOT_PACKAGES="gcc,make,libc6-dev,kmod,linux-base,libssl-dev,libelf1"
+# bullseye), which sign-file in linux-headers links against; bc, bison and
+# flex make it a root that can build a kernel natively, the emulated
+# reference of tests/bench/kernel-cross-vs-emulated.sh.
+TARGET_ROOT_PACKAGES="gcc,make,libc6-dev,kmod,linux-base,libssl-dev,libelf1,bc,bison,flex"
 
 stage_build() {
   local root="$STAGE_OUT/root" why

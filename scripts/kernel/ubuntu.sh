@@ -138,7 +138,9 @@ _ubuntu_add_to_rules() {
 _ubuntu_check_rules() {
   local out
   # shellcheck disable=SC2016 # make's $(...), not the shell's
-  out=$(printf 'include %s\n$(foreach f,$(flavours),$(info $(f) $(or $(build_image_$(f)),$(build_image)) $(or $(kernel_file_$(f)),$(kernel_file))))\nall:;@:\n' "$1" |
+  # From its directory: make's include cannot take a path with spaces.
+  out=$(cd "$(dirname "$1")" &&
+    printf 'include %s\n$(foreach f,$(flavours),$(info $(f) $(or $(build_image_$(f)),$(build_image)) $(or $(kernel_file_$(f)),$(kernel_file))))\nall:;@:\n' "${1##*/}" |
     make -s -f - all) || die "cannot evaluate $1"
   awk -v f="$UBUNTU_FLAVOUR" 'NF != 3 { bad = 1 } $1 == f { seen = 1 } END { exit !(seen && !bad) }' <<<"$out" ||
     die "$1: not every flavour has build_image and kernel_file: $out"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# bash -c scripts and make text are quoted on purpose; msg, die and edit are
+# called indirectly (by the sourced functions, by check).
+# shellcheck disable=SC2016,SC2317
+# Unit tests of scripts/kernel/ubuntu.sh's flavour editing on a fake Ubuntu
+# packaging tree (debian.master/ shaped as focal's, without a kernel): the
+# flavour's vars file, arm64.mk's flavours with build_image/kernel_file for
+# every flavour, the annotations' policies and FLAVOUR line, the changelog
+# entry; that a second pass changes nothing; and clear errors.
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+trap 'rm -rf "$SCRATCH"' EXIT
+for tool in python3 make; do
+  command -v "$tool" >/dev/null || { skip "Ubuntu flavour editing" "$tool is not installed"; finish; }
+done
+msg() { :; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+KDIR=$TOP/scripts/kernel
+# shellcheck source=scripts/kernel/ubuntu.sh
+. "$KDIR/ubuntu.sh"
+
+T="$SCRATCH/tree with space"
+D="$T/debian.master"
+mkdir -p "$T/debian" "$D/control.d" "$D/rules.d" "$D/config" "$T/kernel/time" "$T/init"
+printf 'DEBIAN=debian.master\n' >"$T/debian/debian.env"
+printf 'config CONTEXT_TRACKING\nconfig CONTEXT_TRACKING_FORCE\n' >"$T/kernel/time/Kconfig"
+printf 'config TICK_CPU_ACCOUNTING\nconfig VIRT_CPU_ACCOUNTING\n' >"$T/init/Kconfig"
+printf 'human_arch\t= ARMv8\nflavours\t= generic\nbuild_image_generic\t= Image.gz\n%s\n' \
+  'kernel_file_generic	= arch/$(build_arch)/boot/Image.gz' >"$D/rules.d/arm64.mk"
+cat >"$D/config/annotations" <<'EOF'
+# Menu: HEADER
+# FORMAT: 4
+# ARCH: amd64 arm64
+# FLAVOUR: amd64-generic arm64-generic
+
+CONFIG_HZ                                       policy<{'amd64': '250', 'arm64': '250'}>
+CONFIG_NO_HZ_FULL                               policy<{'amd64': 'n', 'arm64': 'n'}>
+CONFIG_NO_HZ_FULL                               note<'not for generic'>
+
+# ---- Annotations without notes ----
+
+CONFIG_A_FIRST                                  policy<{'amd64': 'y'}>
+CONFIG_ZZ_LAST                                  policy<{'amd64': 'y'}>
+EOF
+cat >"$D/changelog" <<'EOF'
+linux (5.4.0-200.220) focal; urgency=medium
+
+  * focal/linux: 5.4.0-200.220 -proposed tracker
+
+ -- Someone <someone@example.com>  Fri, 04 Oct 2024 10:00:00 +0200
+EOF
+A="$D/config/annotations"
+
+edit() {
+  local policies
+  mapfile -t policies < <(ubuntu_tickless_policies "$T")
+  _ubuntu_add_vars "$D" && _ubuntu_add_to_rules "$D" &&
+    _ubuntu_annotate "$A" "${policies[@]}" 2>/dev/null && _ubuntu_add_changelog "$D"
+}
+check "the flavour is added to a tree without it" edit
+check "control.d/vars.tickless names arm64" grep -qx 'arch="arm64"' "$D/control.d/vars.tickless"
+check "arm64.mk: tickless is a flavour" grep -Eq '^flavours[[:space:]]*= generic tickless$' "$D/rules.d/arm64.mk"
+check "arm64.mk: build_image and kernel_file for every flavour" \
+  grep -Eq '^kernel_file[[:space:]]*= arch/\$\(build_arch\)/boot/Image.gz$' "$D/rules.d/arm64.mk"
+check "annotations: arm64-tickless is on the FLAVOUR line" \
+  grep -qx '# FLAVOUR: amd64-generic arm64-generic arm64-tickless' "$A"
+check "annotations: an existing policy gains arm64-tickless, keeping the others" \
+  grep -qF "CONFIG_NO_HZ_FULL                               policy<{'amd64': 'n', 'arm64': 'n', 'arm64-tickless': 'y'}>" "$A"
+check "annotations: HZ=100 for the flavour" grep -qF "'arm64-tickless': '100'" "$A"
+check "annotations: a config without a policy gets a new line in order" \
+  bash -c 'grep -n "^CONFIG_" "$1" | grep -A1 "CONFIG_A_FIRST" | grep -q "CONFIG_CONTEXT_TRACKING "' _ "$A"
+check "annotations: the note line is kept" grep -qF "note<'not for generic'>" "$A"
+check "changelog: a new top entry with the tree's version plus +crossboot1" \
+  bash -c 'head -n 1 "$1" | grep -qx "linux (5.4.0-200.220+crossboot1) focal; urgency=medium"' _ "$D/changelog"
+sums() { (cd "$T" && find . -type f -exec sha256sum {} + | sort); }
+before=$(sums)
+check "a second pass succeeds" edit
+if [ "$(sums)" = "$before" ]; then ok "a second pass changes nothing"
+else not_ok "a second pass changed the tree"; fi
+sed -i '/^flavours/d' "$D/rules.d/arm64.mk"
+expect_fail "arm64.mk without flavours is one clear error" "has no flavours line" _ubuntu_add_to_rules "$D"
+sed -i '/^# FLAVOUR:/d' "$A"
+expect_fail "annotations without a FLAVOUR line is one clear error" "no '# FLAVOUR:' line" \
+  _ubuntu_annotate "$A" CONFIG_HZ=100
+finish
