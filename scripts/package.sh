@@ -18,7 +18,8 @@ package_toolchain() {
 }
 
 # package_ccwrap TREE HOST-CC: the real drivers move to libexec/ccwrap;
-# ccwrap, built static so it runs on any x86_64 host, takes their names.
+# ccwrap, built static by HOST-CC so it runs on any host of its kind, takes
+# their names (stripped by $CCWRAP_STRIP, default strip).
 package_ccwrap() {
   local tree=$1 hostcc=$2 T=$TARGET_TRIPLET G=$TARGET_GNU_TRIPLET v n
   v=$(manifest_get gcc version)
@@ -29,7 +30,7 @@ package_ccwrap() {
   run_logged ccwrap-build make -C "$TOP/ccwrap" O="$STAGE_WORK/ccwrap" CC="$hostcc" LDFLAGS=-static \
     TRIPLET="$T" GCC_VERSION="$v" DYNAMIC_LINKER="$TARGET_MUSL_LDSO" \
     GNU_TRIPLET="$G" GNU_DYNAMIC_LINKER="$TARGET_GLIBC_LDSO" DEFAULT_PIE=1
-  install -m 755 -s "$STAGE_WORK/ccwrap/ccwrap" "$tree/bin/$T-gcc"
+  install -m 755 -s --strip-program="${CCWRAP_STRIP:-strip}" "$STAGE_WORK/ccwrap/ccwrap" "$tree/bin/$T-gcc"
   for n in cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$T-$n"; done
   for n in gcc cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$G-$n"; done
 }

@@ -8,6 +8,8 @@
 STAGE_DEPS="host-cc cross"
 STAGE_SOURCES="binutils gcc gmp mpfr mpc"
 STAGE_INPUTS="scripts/canadian"
+# shellcheck source=scripts/canadian/lib.sh
+. "$TOP/scripts/canadian/lib.sh"
 
 HOST_TRIPLET=x86_64-linux-musl
 
@@ -33,63 +35,4 @@ stage_build() {
   reuse_target_libs "$cross" "$STAGE_OUT"
   tc_tidy "$STAGE_OUT"
   check_static_host_programs "$STAGE_OUT"
-}
-
-# canadian_gcc BUILD-SYSROOT: gcc's host programs only (all-gcc); no target
-# libraries. A static ld cannot dlopen gcc's LTO linker plugin, so gcc is
-# told there is no plugin linker (HAVE_LTO_PLUGIN 0): -flto then goes through
-# collect2 and lto-wrapper, which need no plugin.
-canadian_gcc() {
-  local sys=$1 v gccb="$STAGE_WORK/gcc-$TARGET_TRIPLET"
-  v=$(manifest_get gcc version)
-  # shellcheck disable=SC2086 # TARGET_GCC_CONFIG is a list of options
-  tc_gcc_configure "$sys" $TARGET_GCC_CONFIG --without-plugin-ld \
-    CC_FOR_BUILD="$(host_cc)" CXX_FOR_BUILD="$(host_cxx)"
-  canadian_gcc_patches "$gccb"
-  tc_gcc_make all-gcc
-  grep -q '^#define HAVE_LTO_PLUGIN 0' "$gccb/gcc/auto-host.h" ||
-    die "gcc still expects an LTO linker plugin (see $gccb/gcc/auto-host.h)"
-  (cd "$gccb" && run_logged "gcc-$TARGET_TRIPLET-install" make install-strip-gcc DESTDIR="$STAGE_OUT")
-  rm -f "$STAGE_OUT/libexec/gcc/$TARGET_TRIPLET/$v"/liblto_plugin.*
-}
-
-# canadian_gcc_patches BUILD: scripts/canadian/*.patch, fixes that matter
-# only without the linker plugin, for this gcc alone (patching the shared
-# source would rebuild every gcc). gcc's Makefile finds sources through VPATH,
-# so a patched copy in the build directory takes the source file's place.
-canadian_gcc_patches() {
-  local build=$1 src p f
-  src=$(source_dir gcc)
-  for p in "$TOP"/scripts/canadian/*.patch; do
-    f=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p" | head -n 1)
-    [ -n "$f" ] || die "${p##*/}: no file to patch"
-    mkdir -p "$build/${f%/*}"
-    patch -s -o "$build/$f" "$src/$f" <"$p" || die "${p##*/} does not apply to gcc's $f"
-  done
-}
-
-# reuse_target_libs CROSS DEST: the sysroot (musl, kernel headers, libstdc++,
-# libgcc_s, libatomic) and libgcc's archives and start files, from CROSS.
-reuse_target_libs() {
-  local cross=$1 dest=$2 T=$TARGET_TRIPLET v f
-  v=$(manifest_get gcc version)
-  # Not $T/bin: those are cross's binutils (dynamic), the canadian's are there.
-  find "$cross/$T" -mindepth 1 -maxdepth 1 ! -name bin -exec cp -a {} "$dest/$T/" \;
-  for f in "$cross/lib/gcc/$T/$v"/*.a "$cross/lib/gcc/$T/$v"/*.o; do
-    cp -a "$f" "$dest/lib/gcc/$T/$v/"
-  done
-}
-
-# check_static_host_programs DIR: every ELF executable outside the target's
-# directories is static (no program interpreter, no needed libraries).
-check_static_host_programs() {
-  local dir=$1 f n=0 info
-  while IFS= read -r -d '' f; do
-    info=$(readelf -ldW "$f" 2>/dev/null) || continue   # not ELF
-    [[ $info != *'program interpreter'* ]] || die "not static: ${f#"$dir"/}"
-    [[ $info != *'(NEEDED)'* ]] || die "needs shared libraries: ${f#"$dir"/}"
-    n=$((n + 1))
-  done < <(find "$dir/bin" "$dir/libexec" "$dir/$TARGET_TRIPLET/bin" -type f -perm -u+x -print0)
-  [ "$n" -gt 10 ] || die "found only $n host programs in $dir"
-  msg "  $n host programs, all static"
 }

@@ -122,6 +122,8 @@ main() {
   if [ "$FULL" = 1 ]; then
     # The release toolchain (static Canadian cross); its tests are in tests/full.
     build canadian-package || true
+    # The native compiler (host = target = aarch64), for tests/full/native-compiler.sh.
+    build native-package || true
     # The glibc stages for Debian bullseye, the reachable stand-in for focal.
     build build-chroot --distro bullseye || true
     run_dir tests/full

@@ -1,0 +1,39 @@
+# shellcheck shell=bash disable=SC2034 # STAGE_* are read by build.sh
+# Stage native: a compiler that runs on the target itself (Aboriginal's
+# native-compiler): binutils, gcc (C, C++) and GNU make built with build =
+# this host and host = target = TARGET_TRIPLET by the cross stage, every
+# program static and relocatable. The target libraries (musl, libgcc,
+# libstdc++, ...) are the cross stage's, copied, as the canadian stage does;
+# native-package adds ccwrap and packages it.
+STAGE_DEPS="cross"
+STAGE_SOURCES="binutils gcc gmp mpfr mpc make"
+STAGE_INPUTS="scripts/canadian"
+# shellcheck source=scripts/canadian/lib.sh
+. "$TOP/scripts/canadian/lib.sh"
+
+stage_build() {
+  local cross cc
+  cross=$(dep_dir cross)
+  export PATH="$cross/bin:$PATH"
+  # --static as in canadian: libtool swallows -static for binutils' links.
+  cc="$TARGET_TRIPLET-gcc -static --static"
+  if have ccache; then cc="ccache $cc"; fi
+  TC_TARGET=$TARGET_TRIPLET TC_HOST=$TARGET_TRIPLET TC_CC=$cc TC_CXX=${cc/-gcc /-g++ } TC_LDFLAGS=-static
+  TC_HOSTLIBS="$STAGE_WORK/host-libs"
+  tc_host_libs "$TC_HOSTLIBS"
+  tc_binutils "$STAGE_OUT"
+  canadian_gcc "$cross/$TARGET_TRIPLET"
+  reuse_target_libs "$cross" "$STAGE_OUT"
+  native_make "$STAGE_OUT"
+  tc_tidy "$STAGE_OUT"
+  check_static_host_programs "$STAGE_OUT"
+}
+
+# native_make DEST: GNU make for the target, static, as DEST/bin/make.
+native_make() {
+  local src
+  src=$(source_dir make)
+  tc_host_args
+  INSTALL_TARGET=install-strip autotools_build make "$src" "$STAGE_WORK/make" "$1" \
+    --prefix= --disable-nls --without-guile "${TC_ARGS[@]}" STRIP="$TARGET_TRIPLET-strip"
+}
