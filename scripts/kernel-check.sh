@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/kernel-check.sh [--distro NAME] [--nohz-full CPUS] [--timeout SEC] [--keep] DEB...
+# scripts/kernel-check.sh [--distro NAME] [--nohz-full CPUS] [--cpu MODEL] [--timeout SEC] [--keep] DEB...
 #
 # Checks arm64 kernel packages (from scripts/kernel-debs.sh) the way the
 # target machine sees them, printing one "ok"/"not ok" line per check:
@@ -8,11 +8,12 @@
 #  - every ELF file in the headers packages is for the target, and fixdep,
 #    modpost, conf, sign-file (genksyms, recordmcount where used) are there;
 #  - the packaged config has the tickless settings; no private key anywhere;
-#  - lintian (the build chroot's) reports no errors; tags it does not count
-#    are in scripts/kernel/lintian-suppress, each with its reason;
+#  - lintian (the build chroot's) reports no errors; the ones not counted
+#    are in scripts/kernel/lintian-overrides, each with its reason;
 #  - image, modules and headers install with dpkg into a root of the target
 #    distribution (stage target-root), which then boots the kernel under
-#    qemu-system-aarch64 with nohz_full=CPUS (default 1-3, on 4 CPUs);
+#    qemu-system-aarch64 with nohz_full=CPUS (default 1-3, on 4 CPUs of
+#    MODEL, default cortex-a72);
 #    /sys/devices/system/cpu/nohz_full says so; inside that guest an
 #    out-of-tree module builds against the installed headers, its vermagic
 #    matches `uname -r`, and it loads.
@@ -32,7 +33,9 @@ KDIR=$TOP/scripts/kernel
 ELF_MACHINE=AArch64   # readelf's name for the target's e_machine
 OUT="$TOP/out/$TARGET_ARCH"
 
-DISTRO=${CROSSBOOT_DISTRO:-focal} NOHZ=1-3 TIMEOUT=1800 KEEP=0 DEBS=()
+# A real CPU model, not qemu's "max": on qemu 7.2's "max" Linux 5.4 hangs
+# before its first console line (6.1 boots on both).
+DISTRO=${CROSSBOOT_DISTRO:-focal} NOHZ=1-3 TIMEOUT=1800 KEEP=0 DEBS=() CPU=cortex-a72
 FAILED=0
 ok() { printf 'ok %s\n' "$*"; }
 not_ok() { printf 'not ok %s\n' "$*"; FAILED=1; }
@@ -47,14 +50,15 @@ parse_args() {
       --distro) DISTRO=${2:?--distro needs a name}; shift ;;
       --nohz-full) NOHZ=${2:-}; [[ $NOHZ =~ ^[1-9][0-9]*(-[0-9]+)?$ ]] || die "--nohz-full takes CPUS like 1-3"; shift ;;
       --timeout) TIMEOUT=${2:-}; [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; shift ;;
+      --cpu) CPU=${2:?--cpu needs a qemu CPU model}; shift ;;
       --keep) KEEP=1 ;;
-      -h|--help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
+      -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
       -*) die "unknown option '$1' (see --help)" ;;
       *) [ -f "$1" ] || die "$1: no such package file"; DEBS+=("$(realpath "$1")") ;;
     esac
     shift
   done
-  [ ${#DEBS[@]} -gt 0 ] || die "usage: scripts/kernel-check.sh [--distro NAME] [--nohz-full CPUS] [--timeout SEC] [--keep] DEB..."
+  [ ${#DEBS[@]} -gt 0 ] || die "usage: scripts/kernel-check.sh [--distro NAME] [--nohz-full CPUS] [--cpu MODEL] [--timeout SEC] [--keep] DEB..."
   [ -f "$TOP/scripts/distros/$DISTRO" ] || die "unknown distribution '$DISTRO' (scripts/distros/)"
   # shellcheck source=scripts/distros/bullseye
   . "$TOP/scripts/distros/$DISTRO"
@@ -91,8 +95,9 @@ sort_packages() {
   [ ${#HEADERS[@]} -gt 0 ] || die "no linux-headers-* package among the packages given"
   RELEASE=$(find "$W/x/$IMAGE/boot" -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//')
   [ -n "$RELEASE" ] || die "$IMAGE has no /boot/vmlinuz-*"
-  CONFIG="$W/x/$IMAGE/boot/config-$RELEASE"
-  [ -f "$CONFIG" ] || die "$IMAGE has no /boot/config-$RELEASE"
+  # Ubuntu ships the config in linux-modules, Debian in linux-image.
+  CONFIG=$(find "$W/x" -path "*/boot/config-$RELEASE" -print -quit)
+  [ -n "$CONFIG" ] || die "no package has /boot/config-$RELEASE"
   note "kernel $RELEASE; packages: $(printf '%s ' "${DEBS[@]##*/}")"
 }
 
@@ -190,17 +195,38 @@ check_no_private_key() {
   else not_ok "private keys in the packages: ${found//$'\n'/ }"; fi
 }
 
+# overridden LINE: lintian's "E: PACKAGE: TAG REST" LINE is overridden in
+# scripts/kernel/lintian-overrides.
+overridden() {
+  local rest=${1#E: *: } tag pattern
+  tag=${rest%% *}
+  [ "$tag" != "$rest" ] && rest=${rest#* } || rest=''
+  while read -r t pattern; do
+    case $t in ''|'#'*) continue ;; esac
+    [ "$t" = "$tag" ] || continue
+    # shellcheck disable=SC2053 # PATTERN is a pattern
+    if [ -z "$pattern" ] || [[ $rest == $pattern ]]; then return 0; fi
+  done <"$KDIR/lintian-overrides"
+  return 1
+}
+
 check_lintian() {
-  local log="$W/lintian.log" errors
+  local log="$W/lintian.log" line errors=() n=0
   mkdir -p "$W/debs"
   cp "${DEBS[@]}" "$W/debs/"
-  "$TOP/scripts/in-chroot.sh" --bind "$W/debs:/debs" --bind "$KDIR:/crossboot" "$OUT/build-chroot/root" \
-    sh -c 'lintian --suppress-tags-from-file /crossboot/lintian-suppress /debs/*.deb' >"$log" 2>&1 || true
-  if grep -q '^E: ' "$log"; then errors=$(grep -c '^E: ' "$log")
-    not_ok "lintian reports $errors errors"; grep '^E: ' "$log" | head -n 20 | indent
-  elif grep -qE '^(W|I|N): |^$' "$log" || [ ! -s "$log" ]; then
-    ok "lintian reports no errors ($(grep -c '^W: ' "$log") warnings)"
-  else not_ok "lintian did not run"; indent <"$log"; fi
+  "$TOP/scripts/in-chroot.sh" --bind "$W/debs:/debs" "$OUT/build-chroot/root" \
+    sh -c 'lintian /debs/*.deb' >"$log" 2>&1 || true
+  if ! grep -qE '^[EWIN]: ' "$log" && grep -qvE '^warning: running with root' "$log"; then
+    not_ok "lintian did not run"; indent <"$log"; return
+  fi
+  while IFS= read -r line; do
+    if overridden "$line"; then n=$((n + 1)); else errors+=("$line"); fi
+  done < <(grep '^E: ' "$log")
+  if [ ${#errors[@]} = 0 ]; then
+    ok "lintian reports no errors ($n overridden with reasons, $(grep -c '^W: ' "$log") warnings)"
+  else
+    not_ok "lintian reports ${#errors[@]} errors"; printf '%s\n' "${errors[@]}" | head -n 20 | indent
+  fi
 }
 
 # install_packages: the target root with the packages installed (W/root).
@@ -233,9 +259,9 @@ boot() {
   mb=$(( $(du -sm "$W/root" | cut -f1) + 512 ))
   mkfs.ext4 -q -F -L crossboot -d "$W/root" "$W/root.img" "${mb}M" >/dev/null
   [ "$KEEP" = 1 ] || rm -rf "$W/root"
-  msg "booting $RELEASE under $TARGET_QEMU_SYSTEM ($cpus CPUs, nohz_full=$NOHZ; console: $W/console.log)"
+  msg "booting $RELEASE under $TARGET_QEMU_SYSTEM ($cpus $CPU CPUs, nohz_full=$NOHZ; console: $W/console.log)"
   BOOT_START=$SECONDS
-  timeout "$TIMEOUT" "$TARGET_QEMU_SYSTEM" -M "$TARGET_QEMU_MACHINE" -cpu "$TARGET_QEMU_CPU" \
+  timeout "$TIMEOUT" "$TARGET_QEMU_SYSTEM" -M "$TARGET_QEMU_MACHINE" -cpu "$CPU" \
     -smp "$cpus" -m 2048 -nographic -no-reboot -nic none \
     -kernel "$W/vmlinuz" -drive "file=$W/root.img,format=raw,if=virtio" \
     -append "console=$TARGET_CONSOLE root=/dev/vda rw rootwait nohz_full=$NOHZ init=/sbin/crossboot-check panic=-1" \
