@@ -52,9 +52,11 @@ parse_args() {
       --timeout) TIMEOUT=${2:-}; [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; shift ;;
       --cpu) CPU=${2:?--cpu needs a qemu CPU model}; shift ;;
       --keep) KEEP=1 ;;
-      -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
       -*) die "unknown option '$1' (see --help)" ;;
-      *) [ -f "$1" ] || die "$1: no such package file"; DEBS+=("$(realpath "$1")") ;;
+      *) [ -f "$1" ] || die "$1: no such package file"
+         dpkg-deb -f "$1" Package >/dev/null 2>&1 || die "$1 is not a Debian package"
+         DEBS+=("$(realpath "$1")") ;;
     esac
     shift
   done
