@@ -69,9 +69,10 @@ runs "C++, dynamic" exc-d "$PROG/exceptions.expected"
 in_root "C, threads, through $T-gcc" "$CCR/$T-gcc" -static -O2 -pthread /src/threads.c -o /src/threads-s
 runs "C, threads" threads-s "$PROG/threads.expected"
 
-# GNU make runs a recipe without a shell when it has no shell syntax.
-printf 'hello-m: /src/hello.c\n\t"/moved here/bin/gcc" -static -O2 -o /src/hello-m /src/hello.c\n' >"$ROOT/src/Makefile"
-in_root "make builds a program" "$CCR/make" -f /src/Makefile -C /src
+# GNU make runs a recipe without a shell (the root has none) when it has no
+# shell syntax; gcc is found through PATH, a command-line variable.
+printf 'hello-m: /src/hello.c\n\tgcc -static -O2 -o /src/hello-m /src/hello.c\n' >"$ROOT/src/Makefile"
+in_root "make builds a program" "$CCR/make" PATH="$CCR" -f /src/Makefile -C /src
 runs "the program make built" hello-m "$PROG/hello.expected"
 
 # Search paths: every directory gcc searches for headers is in the moved tree.
