@@ -223,7 +223,7 @@ EOF
 # tree's, so the shared linux-headers-5.4.0-200 built here replaces the
 # archive's.
 _ubuntu_add_changelog() {
-  local cl=$1/changelog first version dist date tmp
+  local cl=$1/changelog first version dist date tmp prev epoch
   # Not a pipe into grep -q: under pipefail, sed's SIGPIPE would say "no".
   if grep -qi "$UBUNTU_FLAVOUR" <<<"$(sed '/^ -- /q' "$cl")"; then
     msg "ubuntu: the top changelog entry already has the $UBUNTU_FLAVOUR flavour"
@@ -233,7 +233,13 @@ _ubuntu_add_changelog() {
   version=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$cl")
   dist=$(sed -n '1s/^[^)]*) \([^;]*\);.*/\1/p' "$cl")
   if [ -z "$version" ] || [ -z "$dist" ]; then die "$cl: cannot read '$first'"; fi
-  date=$(LC_ALL=C date -u -R -d "@${SOURCE_DATE_EPOCH:-1672531200}")
+  # Not older than the entry below it (lintian: latest-changelog-entry-
+  # without-new-date): SOURCE_DATE_EPOCH, or one second after that entry.
+  prev=$(sed -n 's/^ -- .*>  //p' "$cl" | head -n 1)
+  prev=$(date -u -d "$prev" +%s) || die "$cl: cannot read the date of its top entry"
+  epoch=${SOURCE_DATE_EPOCH:-1672531200}
+  [ "$epoch" -gt "$prev" ] || epoch=$((prev + 1))
+  date=$(LC_ALL=C date -u -R -d "@$epoch")
   tmp=$cl.crossboot
   {
     printf '%s (%s+crossboot1) %s; urgency=medium\n\n' "${first%% *}" "$version" "$dist"

@@ -74,6 +74,9 @@ check "annotations: a config without a policy gets a new line in order" \
 check "annotations: the note line is kept" grep -qF "note<'not for generic'>" "$A"
 check "changelog: a new top entry with the tree's version plus +crossboot1" \
   bash -c 'head -n 1 "$1" | grep -qx "linux (5.4.0-200.220+crossboot1) focal; urgency=medium"' _ "$D/changelog"
+check "changelog: the new entry is dated after the one below it (lintian)" bash -c '
+  mapfile -t d < <(sed -n "s/^ -- .*>  //p" "$1" | head -n 2)
+  [ "$(date -d "${d[0]}" +%s)" -gt "$(date -d "${d[1]}" +%s)" ]' _ "$D/changelog"
 sums() { (cd "$T" && find . -type f -exec sha256sum {} + | sort); }
 before=$(sums)
 check "a second pass succeeds" edit
