@@ -18,7 +18,10 @@ TARBALL="$TOP/out/aarch64/native-compiler-aarch64.tar.xz"
 PROG="$TOP/tests/programs"
 ROOT="$SCRATCH/empty root"
 check "native compiler tarball exists" test -s "$TARBALL"
-check "native compiler squashfs image exists" test -s "$TOP/out/aarch64/native-compiler-aarch64.sqf"
+SQF="$TOP/out/aarch64/native-compiler-aarch64.sqf"
+check "the squashfs image holds the compiler (bin/gcc, cc1, make)" bash -c '
+  list=$(unsquashfs -l "$1") && grep -qx "squashfs-root/bin/gcc" <<<"$list" &&
+  grep -q "/cc1$" <<<"$list" && grep -qx "squashfs-root/bin/make" <<<"$list"' _ "$SQF"
 if ! why=$(binfmt_aarch64); then skip "the native compiler under qemu" "$why"; finish; fi
 if ! grep -q '^flags:.*F' /proc/sys/fs/binfmt_misc/qemu-aarch64; then
   skip "the native compiler in an empty root" "the qemu-aarch64 binfmt entry lacks the F flag"; finish
