@@ -235,7 +235,8 @@ _ubuntu_add_changelog() {
   if [ -z "$version" ] || [ -z "$dist" ]; then die "$cl: cannot read '$first'"; fi
   # Not older than the entry below it (lintian: latest-changelog-entry-
   # without-new-date): SOURCE_DATE_EPOCH, or one second after that entry.
-  prev=$(sed -n 's/^ -- .*>  //p' "$cl" | head -n 1)
+  # sed quits at the first match: a pipe into head would end in SIGPIPE.
+  prev=$(sed -n '/^ -- .*>  /{s/^ -- .*>  //p;q}' "$cl")
   prev=$(date -u -d "$prev" +%s) || die "$cl: cannot read the date of its top entry"
   epoch=${SOURCE_DATE_EPOCH:-1672531200}
   [ "$epoch" -gt "$prev" ] || epoch=$((prev + 1))

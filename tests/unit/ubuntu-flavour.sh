@@ -23,7 +23,7 @@ KDIR=$TOP/scripts/kernel
 
 T="$SCRATCH/tree with space"
 D="$T/debian.master"
-mkdir -p "$T/debian" "$D/control.d" "$D/rules.d" "$D/config" "$T/kernel/time" "$T/init"
+mkdir -p "$T/debian" "$D/control.d" "$D/rules.d" "$D/config" "$T/kernel/time" "$T/init" "$T/arch"
 printf 'DEBIAN=debian.master\n' >"$T/debian/debian.env"
 printf 'config CONTEXT_TRACKING\nconfig CONTEXT_TRACKING_FORCE\n' >"$T/kernel/time/Kconfig"
 printf 'config TICK_CPU_ACCOUNTING\nconfig VIRT_CPU_ACCOUNTING\n' >"$T/init/Kconfig"
@@ -51,13 +51,24 @@ linux (5.4.0-200.220) focal; urgency=medium
 
  -- Someone <someone@example.com>  Fri, 04 Oct 2024 10:00:00 +0200
 EOF
+# Real changelogs are long (focal's: thousands of entries): a reader that
+# pipes into head would die of SIGPIPE under pipefail.
+for i in $(seq 3000); do
+  printf 'linux (5.4.0-%d.1) focal; urgency=medium\n\n  * old\n\n -- Someone <someone@example.com>  Mon, 01 Jan 2018 10:00:00 +0000\n\n' "$i"
+done >>"$D/changelog"
 A="$D/config/annotations"
 
+# edit: the flavour added, in a bash of its own with the options kernel-debs.sh
+# runs under (errexit does not hold inside check's `if`).
 edit() {
-  local policies
-  mapfile -t policies < <(ubuntu_tickless_policies "$T")
-  _ubuntu_add_vars "$D" && _ubuntu_add_to_rules "$D" &&
-    _ubuntu_annotate "$A" "${policies[@]}" 2>/dev/null && _ubuntu_add_changelog "$D"
+  bash -c 'set -euo pipefail; shopt -s inherit_errexit
+    msg() { :; }; die() { printf "error: %s\n" "$*" >&2; exit 1; }
+    KDIR=$1 T=$2 D=$3 A=$4
+    . "$KDIR/ubuntu.sh"
+    mapfile -t policies < <(ubuntu_tickless_policies "$T")
+    _ubuntu_add_vars "$D"; _ubuntu_add_to_rules "$D"
+    _ubuntu_annotate "$A" "${policies[@]}" 2>/dev/null; _ubuntu_add_changelog "$D"' \
+    _ "$KDIR" "$T" "$D" "$A"
 }
 check "the flavour is added to a tree without it" edit
 check "control.d/vars.tickless names arm64" grep -qx 'arch="arm64"' "$D/control.d/vars.tickless"
