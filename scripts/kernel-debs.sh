@@ -23,9 +23,6 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
-# A command that fails under set -e says so, instead of ending the run silently.
-set -E
-trap 'printf "error: %s: \"%s\" failed (line %s)\n" "${0##*/}" "$BASH_COMMAND" "$LINENO" >&2' ERR
 KDIR=$TOP/scripts/kernel
 # shellcheck source=scripts/kernel/common.sh
 . "$KDIR/common.sh"

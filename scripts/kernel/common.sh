@@ -2,6 +2,10 @@
 # Sourced, not run: what scripts/kernel-debs.sh and scripts/kernel-check.sh
 # share. Expects KDIR (scripts/kernel).
 
+# A command that fails under set -e says so, instead of ending the run silently.
+set -E
+trap 'printf "error: %s: \"%s\" failed (line %s)\n" "${0##*/}" "$BASH_COMMAND" "$LINENO" >&2' ERR
+
 # tickless_fragment VERSION: scripts/kernel/tickless.config for Linux VERSION.
 # Before 5.19 context tracking had one symbol, CONTEXT_TRACKING; since, it is
 # CONTEXT_TRACKING_USER (and _IDLE).
