@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check] TREE
+# scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check]
+#                        [--estimate [--sample N]] TREE
 #
 # Cross-builds "-tickless" arm64 kernel packages from a kernel source tree,
 # inside the build chroot of the target distribution (./build.sh --distro
@@ -18,6 +19,9 @@
 #    scripts/kernel/ubuntu/MAJOR.MINOR/ patches the headers the same way.
 # The effective config is checked for every tickless setting. Results:
 # out/aarch64/debs/. --check then runs scripts/kernel-check.sh on them.
+# --estimate builds nothing whole: it prepares the configuration the build
+# would use, compiles a sample of N of its objects (default 200) and
+# extrapolates the build time on this machine (scripts/kernel/estimate.sh).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
@@ -28,21 +32,26 @@ KDIR=$TOP/scripts/kernel
 . "$KDIR/common.sh"
 # shellcheck source=scripts/kernel/ubuntu.sh
 . "$KDIR/ubuntu.sh"
+# shellcheck source=scripts/kernel/estimate.sh
+. "$KDIR/estimate.sh"
 
-DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
+DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0 ESTIMATE=0 SAMPLE=200
 while [ $# -gt 0 ]; do
   case $1 in
     --distro) DISTRO=${2:?--distro needs a name}; shift ;;
     --size) SIZE=${2:-}; [[ $SIZE == test || $SIZE == full ]] || die "--size is test or full"; shift ;;
     --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; shift ;;
     --check) CHECK=1 ;;
+    --estimate) ESTIMATE=1 ;;
+    --sample) SAMPLE=${2:-}; [[ $SAMPLE =~ ^[1-9][0-9]*$ ]] || die "--sample needs a positive number"; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [ -z "$TREE" ] || die "one kernel tree only"; TREE=$1 ;;
   esac
   shift
 done
-[ -n "$TREE" ] || die "usage: scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check] TREE"
+[ -n "$TREE" ] || die "usage: scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check] [--estimate [--sample N]] TREE"
+[ "$CHECK$ESTIMATE" != 11 ] || die "--estimate builds no packages to --check"
 if [ ! -f "$TREE/Makefile" ] || [ ! -d "$TREE/scripts/package" ]; then die "$TREE is not a kernel source tree"; fi
 TREE=$(realpath "$TREE")
 KIND=upstream PATCHES=patches
@@ -84,25 +93,39 @@ maintainer_env() {
     "${DEBEMAIL:-crossboot@crossboot.invalid}" "${DEBFULLNAME:-crossboot}"
 }
 
-# upstream_script: make bindeb-pkg in the chroot.
-upstream_script() {
-  local base=defconfig frags="/build/target-gcc.config /build/tickless.config" epoch=${SOURCE_DATE_EPOCH:-1672531200}
+# upstream_config_script: the configuration, in /build/out/.config.
+upstream_config_script() {
+  local base=defconfig frags="/build/target-gcc.config /build/tickless.config"
   if [ "$SIZE" = test ]; then base=tinyconfig frags="/build/test-size.config $frags"; fi
-  maintainer_env
   cat <<EOF
 set -eu
 cd /build/src
 M="make O=/build/out ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- LOCALVERSION=-tickless"
-M="\$M KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot"
-export KBUILD_BUILD_TIMESTAMP="\$(date -u -d @$epoch)"
 \$M $base
 KCONFIG_CONFIG=/build/out/.config scripts/kconfig/merge_config.sh -m -O /build/out /build/out/.config $frags
 \$M olddefconfig
+EOF
+}
+
+# upstream_script: the configuration, then make bindeb-pkg in the chroot.
+upstream_script() {
+  local epoch=${SOURCE_DATE_EPOCH:-1672531200}
+  maintainer_env
+  upstream_config_script
+  cat <<EOF
+M="\$M KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot"
+export KBUILD_BUILD_TIMESTAMP="\$(date -u -d @$epoch)"
 \$M -j$JOBS KDEB_PKGVERSION=$VERSION-1 bindeb-pkg
 EOF
 }
 
 build_upstream() {
+  if [ "$ESTIMATE" = 1 ]; then
+    upstream_config_script >"$WORK/config-in-chroot.sh"
+    in_chroot config-in-chroot.sh config.log
+    run_estimate /build/out/.config
+    return
+  fi
   upstream_script >"$WORK/build-in-chroot.sh"
   msg "building (log: $WORK/build.log)"
   in_chroot build-in-chroot.sh build.log
@@ -123,10 +146,22 @@ build_ubuntu() {
   gccver=$(sed -n 's/^CONFIG_GCC_VERSION=//p' "$WORK/kcfg/.config")
   ubuntu_fix_gcc_version "$WORK/src" "$gccver"
   ubuntu_record_config "$WORK/src" "$WORK/kcfg/.config" "$SIZE"
+  if [ "$ESTIMATE" = 1 ]; then run_estimate /build/kcfg/.config; return; fi
   { maintainer_env; ubuntu_chroot_script; } >"$WORK/build-in-chroot.sh"
   msg "building with dpkg-buildpackage -aarm64 (log: $WORK/build.log)"
   in_chroot build-in-chroot.sh build.log
   BUILT_CONFIG=$(ubuntu_built_config "$WORK/src")
+}
+
+# run_estimate CONFIG: --estimate's measurement and report (the tickless
+# settings are checked on CONFIG as on a build's).
+run_estimate() {
+  BUILT_CONFIG=$WORK/${1#/build/}
+  check_config
+  estimate_script "$1" >"$WORK/estimate-in-chroot.sh"
+  msg "compiling a sample of $SAMPLE objects (log: $WORK/estimate.log)"
+  in_chroot estimate-in-chroot.sh estimate.log
+  estimate_report "$WORK/estimate.txt"
 }
 
 # check_config: every line of the tickless fragment (and, upstream, of
@@ -147,6 +182,7 @@ main() {
   copy_tree
   rm -rf "$WORK/out" "$WORK/kcfg" "$WORK"/*.deb "$WORK"/*.ddeb "$WORK"/*.udeb "$WORK"/*.buildinfo "$WORK"/*.changes
   "build_$KIND"
+  [ "$ESTIMATE" = 0 ] || exit 0
   check_config
   mkdir -p "$OUT/debs"
   cp "$WORK"/*.deb "$OUT/debs/"

@@ -288,8 +288,9 @@ host_cc() { if have ccache; then printf 'ccache gcc'; else printf 'gcc'; fi; }
 host_cxx() { if have ccache; then printf 'ccache g++'; else printf 'g++'; fi; }
 
 # Flags for everything we build: no debug info (size, speed), and no build
-# paths in what we ship.
-build_cflags() { printf '%s' "-O2 -g0 -ffile-prefix-map=$CACHE=/build"; }
+# paths in what we ship. -fdebug-prefix-map too: gcc 12 hands only that one
+# on to the assembler, which writes debug info for .S files built with -g.
+build_cflags() { printf '%s' "-O2 -g0 -ffile-prefix-map=$CACHE=/build -fdebug-prefix-map=$CACHE=/build"; }
 
 # autotools_build NAME SRC BUILD DESTDIR [CONFIGURE-ARGS...]: configure out of
 # tree, make, make install (into DESTDIR when not empty); steps logged as NAME-*.
@@ -379,6 +380,25 @@ tc_gcc_configure() {
     --enable-checking=release --with-pkgversion=crossboot \
     --enable-default-pie \
     CFLAGS_FOR_TARGET="$cflags" CXXFLAGS_FOR_TARGET="$cflags" MAKEINFO=true "$@")
+  tc_gcc_portable_args "$STAGE_WORK/gcc-$TC_TARGET/Makefile" "$src"
+}
+
+# tc_gcc_portable_args MAKEFILE SRC: `gcc -v` prints the configure command
+# line, which gcc's own configure takes from the top Makefile. There it
+# loses what depends on this build: the cache path (as -ffile-prefix-map
+# writes it), the source directory's name (which says where the tarball came
+# from) and ccache.
+tc_gcc_portable_args() {
+  local mk=$1 src=$2 lines i v
+  v=$(manifest_get gcc version)
+  mapfile -t lines <"$mk"
+  for i in "${!lines[@]}"; do
+    [[ ${lines[i]} == TOPLEVEL_CONFIGURE_ARGUMENTS=* ]] || continue
+    lines[i]=${lines[i]//"$src"//build/src/gcc-$v}
+    lines[i]=${lines[i]//"$CACHE"//build}
+    lines[i]=${lines[i]//"ccache "/}
+  done
+  printf '%s\n' "${lines[@]}" >"$mk"
 }
 
 # tc_gcc_make TARGET...: make targets in the gcc build directory.
@@ -443,10 +463,15 @@ tc_cross_toolchain() {
   tc_tidy "$dest"
 }
 
-# tc_tidy DEST: drop documentation, libtool archives and fixincludes' tools.
+# tc_tidy DEST: drop documentation, libtool archives and fixincludes' tools,
+# and the debug info libgcc builds with regardless of CFLAGS (-g): its paths
+# name the build, and a release is the same from any build directory.
+# TC_TARGET's strip must be in PATH and run here (the cross stage's does).
 tc_tidy() {
   local dest=$1
   rm -rf "$dest/share" "$dest/include"
   find "$dest" -name '*.la' -delete
   find "$dest" -type d -name install-tools -prune -exec rm -rf {} +
+  find "$dest/lib/gcc/$TC_TARGET" "$dest/$TC_TARGET/lib" \( -name '*.a' -o -name '*.o' \) -type f \
+    -exec "$TC_TARGET-strip" --strip-debug -D {} +
 }

@@ -26,7 +26,7 @@ mkdir -p "$LOGS"
 # command:Debian-package pairs the tests need beyond build.sh's own.
 TEST_TOOLS="shellcheck:shellcheck qemu-aarch64-static:qemu-user-static valgrind:valgrind
 clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu cmake:cmake meson:meson
-ninja:ninja-build mmdebstrap:mmdebstrap"
+ninja:ninja-build mmdebstrap:mmdebstrap diffoscope:diffoscope-minimal"
 # Files (not commands) some tests need, with their packages.
 TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
@@ -127,6 +127,9 @@ main() {
     # The glibc stages for Debian bullseye, the reachable stand-in for focal.
     build build-chroot --distro bullseye || true
     run_dir tests/full
+    # A second, independent build of the releases: hours the first time
+    # (it resumes from its own stage cache), so a longer timeout.
+    TEST_TIMEOUT=${REPRO_TIMEOUT:-36000} run_test tests/reproducible.sh
   fi
   printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
   [ "$FAILED" = 0 ]
