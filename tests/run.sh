@@ -26,7 +26,8 @@ mkdir -p "$LOGS"
 # command:Debian-package pairs the tests need beyond build.sh's own.
 TEST_TOOLS="shellcheck:shellcheck qemu-aarch64-static:qemu-user-static valgrind:valgrind
 clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu cmake:cmake meson:meson
-ninja:ninja-build mmdebstrap:mmdebstrap diffoscope:diffoscope-minimal"
+ninja:ninja-build mmdebstrap:mmdebstrap diffoscope:diffoscope-minimal
+qemu-system-aarch64:qemu-system-arm socat:socat"
 # Files (not commands) some tests need, with their packages.
 TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
@@ -124,6 +125,8 @@ main() {
     build canadian-package || true
     # The native compiler (host = target = aarch64), for tests/full/native-compiler.sh.
     build native-package || true
+    # The arm64 system image, for tests/full/system-image.sh.
+    build sysimage || true
     # The glibc stages for Debian bullseye, the reachable stand-in for focal.
     build build-chroot --distro bullseye || true
     run_dir tests/full

@@ -1,0 +1,147 @@
+# shellcheck shell=bash disable=SC2034 # STAGE_* are read by build.sh
+# Stage sysimage: a minimal arm64 system for qemu's virt machine, everything
+# built here by the cross stage from the pinned sources (Aboriginal Linux's
+# system image): Linux (tinyconfig + sysimage/kernel.config), a static
+# busybox, bash and the distcc client in an initramfs with sysimage/init,
+# the native compiler's squashfs image beside it, and for the host
+# run-emulator.sh, dev-environment.sh and a static distccd (built by
+# host-cc, so it runs on any x86_64 Linux). Packaged, relocatable, as
+# system-image-ARCH.tar.xz with its sources.
+STAGE_DEPS="cross host-cc native-package"
+STAGE_SOURCES="linux busybox bash distcc"
+STAGE_INPUTS="sysimage scripts/package.sh"
+STAGE_EXPORT=flat
+# shellcheck source=scripts/package.sh
+. "$TOP/scripts/package.sh"
+
+stage_build() {
+  local name="system-image-$TARGET_ARCH" cross hostcc
+  local img="$STAGE_WORK/$name" root="$STAGE_WORK/root"
+  cross=$(dep_dir cross)
+  hostcc=$(dep_dir host-cc)
+  export PATH="$cross/bin:$hostcc/bin:$PATH"
+  mkdir -p "$img/bin" "$root"
+  sysimage_kernel "$img/Image"
+  sysimage_busybox "$root"
+  sysimage_bash "$root"
+  distcc_build "$TARGET_TRIPLET" "$STAGE_WORK/distcc-target"
+  install -m 755 -s --strip-program="$TARGET_TRIPLET-strip" "$STAGE_WORK/distcc-target/usr/bin/distcc" \
+    "$root/usr/bin/distcc"
+  distcc_build x86_64-linux-musl "$STAGE_WORK/distcc-host"
+  install -m 755 -s --strip-program=x86_64-linux-musl-strip "$STAGE_WORK/distcc-host/usr/bin/distccd" \
+    "$img/bin/distccd"
+  sysimage_initramfs "$root" "$img/initramfs.cpio.gz"
+  cp "$(dep_dir native-package)/native-compiler-$TARGET_ARCH.sqf" "$img/"
+  install -m 755 "$TOP/sysimage/run-emulator.sh" "$TOP/sysimage/dev-environment.sh" "$img/"
+  sysimage_settings >"$img/target.conf"
+  cp "$TOP/sysimage/README.md" "$img/README.md"
+  deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
+  package_sources "$STAGE_OUT/$name-sources"
+}
+
+# What run-emulator.sh needs to know about the target (from targets/ARCH).
+sysimage_settings() {
+  printf '%s\n' "# read by run-emulator.sh" "QEMU=$TARGET_QEMU_SYSTEM" \
+    "MACHINE=$TARGET_QEMU_MACHINE" "CPU=$TARGET_QEMU_CPU" "CONSOLE=$TARGET_CONSOLE"
+}
+
+# sysimage_kernel OUT: the kernel image, its settings checked.
+sysimage_kernel() {
+  local src b="$STAGE_WORK/linux" epoch=${SOURCE_DATE_EPOCH:-1672531200} line missing=''
+  src=$(source_dir linux)
+  local m=(make -C "$src" O="$b" ARCH="$TARGET_KARCH" CROSS_COMPILE="$TARGET_TRIPLET-"
+    HOSTCC="$(host_cc)" KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot
+    KBUILD_BUILD_TIMESTAMP="$(date -u -d "@$epoch")")
+  run_logged kernel-config "${m[@]}" tinyconfig
+  run_logged kernel-fragment "$src/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" \
+    "$TOP/sysimage/kernel.config"
+  run_logged kernel-olddefconfig "${m[@]}" olddefconfig
+  while IFS= read -r line; do
+    case $line in CONFIG_*|'# CONFIG_'*' is not set') ;; *) continue ;; esac
+    grep -qxF -- "$line" "$b/.config" || missing+=" $line"
+  done <"$TOP/sysimage/kernel.config"
+  [ -z "$missing" ] || die "the kernel configuration lacks:$missing"
+  run_logged kernel-build "${m[@]}" -j"$JOBS" "${TARGET_KERNEL_IMAGE##*/}"
+  cp "$b/$TARGET_KERNEL_IMAGE" "$1"
+}
+
+# sysimage_busybox ROOT: a static busybox (defconfig) with its links in ROOT.
+sysimage_busybox() {
+  local src b="$STAGE_WORK/busybox" cflags
+  src=$(source_dir busybox)
+  cflags=$(build_cflags)
+  mkdir -p "$b"
+  run_logged busybox-defconfig make -C "$src" O="$b" defconfig
+  # tc: its CBQ code needs kernel headers older than the pinned ones.
+  sed -i -e 's|^# CONFIG_STATIC is not set|CONFIG_STATIC=y|' \
+    -e "s|^CONFIG_CROSS_COMPILER_PREFIX=.*|CONFIG_CROSS_COMPILER_PREFIX=\"$TARGET_TRIPLET-\"|" \
+    -e "s|^CONFIG_EXTRA_CFLAGS=.*|CONFIG_EXTRA_CFLAGS=\"$cflags\"|" \
+    -e 's|^CONFIG_TC=y|# CONFIG_TC is not set|' "$b/.config"
+  (cd "$b" && run_logged busybox-oldconfig sh -c 'yes "" | make oldconfig')
+  grep -qx 'CONFIG_STATIC=y' "$b/.config" || die "busybox: CONFIG_STATIC did not take"
+  run_logged busybox-build make -C "$b" -j"$JOBS" KBUILD_BUILD_TIMESTAMP=@0 busybox
+  run_logged busybox-install make -C "$b" CONFIG_PREFIX="$1" install
+}
+
+# sysimage_bash ROOT: a static bash as ROOT/bin/bash. bash 5.2.15's
+# strtoimax check is inverted (it adds its own strtoimax when libc's is
+# usable: two definitions in a static link); saying "no" gets libc's.
+sysimage_bash() {
+  local src
+  src=$(source_dir bash)
+  autotools_build bash "$src" "$STAGE_WORK/bash" "" --host="$TARGET_TRIPLET" --prefix=/usr \
+    --enable-static-link --without-bash-malloc --disable-nls \
+    CC="$TARGET_TRIPLET-gcc" CFLAGS="$(build_cflags)" bash_cv_func_strtoimax=no
+  install -D -m 755 -s --strip-program="$TARGET_TRIPLET-strip" "$STAGE_WORK/bash/bash" "$1/bin/bash"
+}
+
+# distcc_build HOST DEST: distcc and distccd for HOST, static, into DEST/usr/bin.
+# The Debian fallback tarball has no configure script: autogen.sh makes one
+# in a copy (the source cache is shared).
+distcc_build() {
+  local host=$1 dest=$2 src copy="$STAGE_WORK/distcc-src"
+  src=$(source_dir distcc)
+  if [ ! -x "$src/configure" ]; then
+    if [ ! -x "$copy/configure" ]; then
+      rm -rf "$copy"
+      cp -a "$src" "$copy"
+      (cd "$copy" && run_logged distcc-autogen ./autogen.sh)
+    fi
+    src=$copy
+  fi
+  INSTALL_TARGET=install-programs autotools_build "distcc-$host" "$src" "$STAGE_WORK/distcc-build-$host" \
+    "$dest" --host="$host" --prefix=/usr --disable-pump-mode --without-avahi --without-gtk \
+    --without-gnome --without-libiberty --with-included-popt --disable-Werror \
+    CC="$host-gcc" CFLAGS="$(build_cflags)" LDFLAGS=-static
+}
+
+# sysimage_initramfs ROOT OUT: ROOT plus init, the directories init uses,
+# /etc and the distcc masquerade links, as a gzip newc cpio made by the
+# kernel's gen_init_cpio (sorted, owned by root, fixed times).
+sysimage_initramfs() {
+  local root=$1 out=$2 list="$STAGE_WORK/initramfs.list" epoch=${SOURCE_DATE_EPOCH:-1672531200} n d ldso
+  install -m 755 "$TOP/sysimage/init" "$root/init"
+  for d in proc sys dev tmp mnt/share usr/native usr/distcc home etc root; do mkdir -p "$root/$d"; done
+  for n in cc gcc c++ g++ "$TARGET_TRIPLET-gcc" "$TARGET_TRIPLET-g++" "$TARGET_TRIPLET-cc" "$TARGET_TRIPLET-c++"; do
+    ln -sfn ../bin/distcc "$root/usr/distcc/$n"
+  done
+  # Programs linked dynamically in the guest find musl's loader (which is
+  # its libc) and libstdc++ in the compiler image.
+  mkdir -p "$root${TARGET_MUSL_LDSO%/*}"
+  ln -sfn "/usr/native/$TARGET_TRIPLET/lib/libc.so" "$root$TARGET_MUSL_LDSO"
+  ldso=${TARGET_MUSL_LDSO##*/}
+  printf '/usr/native/%s/lib\n' "$TARGET_TRIPLET" >"$root/etc/${ldso%.so.1}.path"
+  printf 'root:x:0:0:root:/home:/bin/bash\n' >"$root/etc/passwd"
+  printf 'root:x:0:\n' >"$root/etc/group"
+  printf '%s\n' 'PS1="(crossboot) \w # "' 'export PS1' >"$root/etc/profile"
+  {
+    (cd "$root" && find . -mindepth 1 | LC_ALL=C sort) | while IFS= read -r n; do
+      n=${n#.}
+      if [ -L "$root$n" ]; then printf 'slink %s %s 0777 0 0\n' "$n" "$(readlink "$root$n")"
+      elif [ -d "$root$n" ]; then printf 'dir %s 0755 0 0\n' "$n"
+      else printf 'file %s %s %s 0 0\n' "$n" "$root$n" "$(stat -c %a "$root$n")"; fi
+    done
+    printf 'nod /dev/console 0600 0 0 c 5 1\n'
+  } >"$list"
+  "$STAGE_WORK/linux/usr/gen_init_cpio" -t "$epoch" "$list" | gzip -n -9 >"$out"
+}

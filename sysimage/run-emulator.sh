@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# run-emulator.sh [OPTION...]: boot this system image under qemu.
+#
+#   --cpus N            virtual CPUs (default: this host's)
+#   --mem MB            memory (default 2048)
+#   --share DIR         host directory shared over 9p at /mnt/share
+#                       (security_model=mapped-file; default: none, or
+#                       --run's directory)
+#   --scratch FILE      ext4 scratch disk at /home, made (sparse) if missing
+#                       (default scratch.img beside this script)
+#   --scratch-size SIZE size of a new scratch disk (default 4G)
+#   --no-scratch        no scratch disk (/home is then in memory)
+#   --distcc HOST:PORT[/JOBS]  a distccd for the guest, repeatable: the i-th
+#                       is 10.0.2.(100+i):3632 in the guest, forwarded by qemu
+#                       (user networking, restrict=on: the guest reaches
+#                       nothing else) through socat; the guest's DISTCC_HOSTS
+#                       lists them all (dev-environment.sh adds its own)
+#   --append ARGS       more kernel arguments
+#   --run SCRIPT        non-interactive: run SCRIPT (in the shared directory)
+#                       with bash in the guest, power off, exit with its status
+#   --timeout SECONDS   with --run: stop the guest after this long (exit 124)
+#   --console-log FILE  with --run: the console output (default: a temporary file)
+#   --verbose           the kernel's boot messages too
+# Exit status: the --run script's, 124 on --timeout, 125 when the guest
+# stopped without reporting one; else qemu's.
+set -euo pipefail
+HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+
+die() { printf 'run-emulator: error: %s\n' "$*" >&2; exit 2; }
+
+# target.conf: QEMU, MACHINE, CPU, CONSOLE for this image's architecture.
+# shellcheck source=/dev/null
+. "$HERE/target.conf"
+
+CPUS=$(nproc) MEM=2048 SHARE='' SCRATCH="$HERE/scratch.img" SCRATCH_SIZE=4G APPEND='' RUN=''
+TIMEOUT='' CONSOLE_LOG='' QUIET=quiet DISTCC=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --cpus) CPUS=${2:-}; [[ $CPUS =~ ^[1-9][0-9]*$ ]] || die "--cpus needs a number"; shift ;;
+    --mem) MEM=${2:-}; [[ $MEM =~ ^[1-9][0-9]*$ ]] || die "--mem needs megabytes"; shift ;;
+    --share) SHARE=${2:?--share needs a directory}; [ -d "$SHARE" ] || die "no directory $SHARE"; shift ;;
+    --scratch) SCRATCH=${2:?--scratch needs a file}; shift ;;
+    --scratch-size) SCRATCH_SIZE=${2:?--scratch-size needs a size}; shift ;;
+    --no-scratch) SCRATCH='' ;;
+    --distcc) [[ ${2:-} =~ ^[^:/]+:[0-9]+(/[0-9]+)?$ ]] || die "--distcc takes HOST:PORT[/JOBS]"
+      DISTCC+=("$2"); shift ;;
+    --append) APPEND+=" ${2:?--append needs arguments}"; shift ;;
+    --run) RUN=${2:?--run needs a script}; shift ;;
+    --timeout) TIMEOUT=${2:-}; [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; shift ;;
+    --console-log) CONSOLE_LOG=${2:?--console-log needs a file}; shift ;;
+    --verbose) QUIET='' ;;
+    -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+  shift
+done
+
+command -v "$QEMU" >/dev/null || die "$QEMU is missing (Debian/Ubuntu: apt-get install qemu-system-arm)"
+[ ${#DISTCC[@]} = 0 ] || command -v socat >/dev/null ||
+  die "socat is missing (apt-get install socat): qemu runs it to forward distcc connections"
+
+# qemu_escape VALUE: VALUE inside a qemu -option list (a comma doubled).
+qemu_escape() { printf '%s' "${1//,/,,}"; }
+
+# The --run script: inside the share (which defaults to its directory).
+RUN_REL=''
+if [ -n "$RUN" ]; then
+  [ -f "$RUN" ] || { [ -n "$SHARE" ] && [ -f "$SHARE/$RUN" ]; } || die "no script $RUN"
+  [ -f "$RUN" ] || RUN="$SHARE/$RUN"
+  RUN=$(readlink -f "$RUN")
+  [ -n "$SHARE" ] || SHARE=$(dirname "$RUN")
+  SHARE=$(readlink -f "$SHARE")
+  [[ $RUN == "$SHARE"/* ]] || die "the --run script must be inside the --share directory"
+  RUN_REL=${RUN#"$SHARE"/}
+  [[ $RUN_REL != *[[:space:]]* ]] || die "the --run script's path in the share has a space: the kernel command line cannot carry it"
+fi
+
+args=(-M "$MACHINE" -cpu "$CPU" -smp "$CPUS" -m "$MEM" -no-reboot
+  -kernel "$HERE/Image" -initrd "$HERE/initramfs.cpio.gz"
+  -device virtio-rng-pci)
+cmdline="console=$CONSOLE panic=-1 $QUIET"
+
+# Network: user mode, restricted; one guestfwd per distccd.
+net="user,id=net0,restrict=on" guest_hosts=()
+for i in "${!DISTCC[@]}"; do
+  spec=${DISTCC[i]} jobs=''
+  [[ $spec != */* ]] || { jobs=/${spec#*/}; spec=${spec%/*}; }
+  net+=",guestfwd=tcp:10.0.2.$((100 + i)):3632-cmd:socat - TCP:${spec%:*}:${spec##*:}"
+  guest_hosts+=("10.0.2.$((100 + i)):3632$jobs")
+done
+args+=(-netdev "$net" -device "virtio-net-pci,netdev=net0")
+if [ ${#guest_hosts[@]} -gt 0 ]; then
+  cmdline+=" crossboot.distcc=$(IFS=+; printf '%s' "${guest_hosts[*]}")"
+fi
+
+# Disks, found by the guest by their serial numbers.
+if [ -f "$HERE/native-compiler-aarch64.sqf" ]; then
+  args+=(-drive "if=none,id=compiler,format=raw,readonly=on,file=$(qemu_escape "$HERE/native-compiler-aarch64.sqf")"
+    -device "virtio-blk-pci,drive=compiler,serial=crossboot-compiler")
+fi
+if [ -n "$SCRATCH" ]; then
+  if [ ! -e "$SCRATCH" ]; then
+    command -v mkfs.ext4 >/dev/null || PATH=$PATH:/sbin:/usr/sbin
+    command -v mkfs.ext4 >/dev/null || die "mkfs.ext4 is missing (apt-get install e2fsprogs)"
+    truncate -s "$SCRATCH_SIZE" "$SCRATCH"
+    mkfs.ext4 -q -F -L scratch -E root_owner=0:0 "$SCRATCH" || { rm -f "$SCRATCH"; die "cannot make $SCRATCH"; }
+  fi
+  args+=(-drive "if=none,id=scratch,format=raw,file=$(qemu_escape "$SCRATCH")"
+    -device "virtio-blk-pci,drive=scratch,serial=crossboot-scratch")
+fi
+if [ -n "$SHARE" ]; then
+  args+=(-virtfs "local,path=$(qemu_escape "$SHARE"),mount_tag=share,security_model=mapped-file,id=share")
+fi
+[ -z "$RUN_REL" ] || cmdline+=" crossboot.run=$RUN_REL"
+cmdline+=$APPEND
+
+if [ -z "$RUN" ]; then
+  exec "$QEMU" "${args[@]}" -nographic -append "$cmdline"
+fi
+
+# Non-interactive: the console to stdout and a log; the status from its
+# "crossboot-exit-status: N" line.
+if [ -z "$CONSOLE_LOG" ]; then
+  CONSOLE_LOG=$(mktemp "${TMPDIR:-/tmp}/crossboot-console.XXXXXX")
+  trap 'rm -f "$CONSOLE_LOG"' EXIT
+fi
+rc=0
+${TIMEOUT:+timeout --foreground -k 10 "$TIMEOUT"} "$QEMU" "${args[@]}" -display none -monitor none \
+  -serial stdio -append "$cmdline" </dev/null | tee "$CONSOLE_LOG" || rc=$?
+if [ "$rc" = 124 ]; then printf 'run-emulator: stopped after %s s (--timeout)\n' "$TIMEOUT" >&2; exit 124; fi
+status=$(sed -n 's/^crossboot-exit-status: \([0-9]*\).*/\1/p' "$CONSOLE_LOG" | tail -n 1)
+if [ -z "$status" ]; then
+  printf 'run-emulator: the guest stopped without an exit status (qemu exit %s)\n' "$rc" >&2
+  exit 125
+fi
+exit "$status"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# tests/bench/system-image-distcc.sh [--cpus N] [--jobs N]
+#
+# One fixed workload, no configure step: the 17 C files of zlib 1.2.13 (the
+# pinned source: the library and its two test programs), each compiled with
+# -O2 -c, N at a time, built three ways in one run:
+#  - native: in the system image under qemu (TCG), its own compiler;
+#  - distcc: in the same guest through dev-environment.sh, DISTCC_FALLBACK=0:
+#    preprocessing in the guest, compiling by the host's distccd;
+#  - cross: on this host with the release cross compiler.
+# The guest times itself (from /proc/uptime), boot excluded. Prints the three
+# times and the ratios. One run; not a test: it gates nothing.
+set -euo pipefail
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
+# shellcheck source=scripts/lib.sh
+. "$TOP/scripts/lib.sh"
+
+CPUS=$(nproc) JOBS=''
+while [ $# -gt 0 ]; do
+  case $1 in
+    --cpus) CPUS=${2:?--cpus needs a number}; shift ;;
+    --jobs) JOBS=${2:?--jobs needs a number}; shift ;;
+    *) die "usage: tests/bench/system-image-distcc.sh [--cpus N] [--jobs N]" ;;
+  esac
+  shift
+done
+JOBS=${JOBS:-$((CPUS * 2))}
+OUT="$TOP/out/aarch64"
+WORK="$CACHE/bench/system-image-distcc"
+for f in system-image-aarch64.tar.xz cross-compiler-aarch64.tar.xz; do
+  [ -s "$OUT/$f" ] || die "$OUT/$f is missing: ./build.sh aarch64 sysimage (and canadian-package) first"
+done
+
+rm -rf "$WORK"
+mkdir -p "$WORK/share"
+chmod 755 "$WORK"   # distccd, started by root, runs as nobody
+tar -xf "$OUT/system-image-aarch64.tar.xz" -C "$WORK"
+tar -xf "$OUT/cross-compiler-aarch64.tar.xz" -C "$WORK"
+zsrc=$(source_dir zlib)
+mkdir "$WORK/share/zlib"
+cp "$zsrc"/*.c "$zsrc"/*.h "$zsrc"/test/example.c "$zsrc"/test/minigzip.c "$WORK/share/zlib/"
+FILES=$(find "$WORK/share/zlib" -name '*.c' | wc -l)
+FLAGS=(-O2 -D_LARGEFILE64_SOURCE=1 -DHAVE_HIDDEN -I.)
+
+# The guest's script: compile every file, print the seconds it took.
+cat >"$WORK/share/bench.sh" <<EOF
+set -e
+rm -rf /tmp/b && cp -a /mnt/share/zlib /tmp/b && cd /tmp/b
+s=\$(cut -d' ' -f1 /proc/uptime)
+ls ./*.c | xargs -P $JOBS -n 1 gcc ${FLAGS[*]} -c
+e=\$(cut -d' ' -f1 /proc/uptime)
+[ "\$(ls ./*.o | wc -l)" = $FILES ]
+echo "bench-seconds: \$(echo "\$s \$e" | awk '{ printf "%.1f", \$2 - \$1 }')"
+EOF
+
+# seconds_from LOG: the guest's "bench-seconds:" figure.
+seconds_from() { sed -n 's/^bench-seconds: \([0-9.]*\).*/\1/p' "$1" | tail -n 1; }
+
+msg "native in the guest ($CPUS CPUs, -P $JOBS)"
+"$WORK/system-image-aarch64/run-emulator.sh" --cpus "$CPUS" --no-scratch --share "$WORK/share" \
+  --run bench.sh --timeout 3600 --console-log "$WORK/native.log" >/dev/null ||
+  die "the native run failed (log: $WORK/native.log)"
+msg "distcc from the guest ($CPUS CPUs, -P $JOBS, DISTCC_FALLBACK=0)"
+sed -i '1a export DISTCC_FALLBACK=0' "$WORK/share/bench.sh"
+"$WORK/system-image-aarch64/dev-environment.sh" --cross "$WORK/cross-compiler-aarch64" --cpus "$CPUS" \
+  --no-scratch --share "$WORK/share" --run bench.sh --timeout 3600 --console-log "$WORK/distcc.log" \
+  >/dev/null 2>"$WORK/dev-env.err" || die "the distcc run failed (log: $WORK/distcc.log)"
+jobs_done=$(grep -c COMPILE_OK "$WORK"/system-image-aarch64/distcc/*/distccd.log || true)
+[ "$jobs_done" = "$FILES" ] || die "distccd ran $jobs_done jobs, not $FILES"
+msg "cross on this host (-P $JOBS)"
+cross_s=$(cd "$WORK/share/zlib" && s=$(date +%s.%N) &&
+  printf '%s\0' ./*.c | xargs -0 -P "$JOBS" -n 1 "$WORK/cross-compiler-aarch64/bin/aarch64-linux-musl-gcc" \
+    "${FLAGS[@]}" -c &&
+  awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+
+native_s=$(seconds_from "$WORK/native.log")
+distcc_s=$(seconds_from "$WORK/distcc.log")
+printf '%d files of zlib %s, -O2, -P %s; guest: %s CPUs under TCG (%s)\n' "$FILES" \
+  "$(manifest_get zlib version)" "$JOBS" "$CPUS" "$(sed -n 's/^CPU=//p' "$WORK/system-image-aarch64/target.conf")"
+printf '%-8s %8s s\n' native "$native_s" distcc "$distcc_s" cross "$cross_s"
+awk -v n="$native_s" -v d="$distcc_s" -v c="$cross_s" 'BEGIN {
+  printf "native / distcc: %.1f\nnative / cross:  %.1f\ndistcc / cross:  %.1f\n", n / d, n / c, d / c }'

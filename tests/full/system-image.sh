@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# The system image (sysimage stage), extracted with the release cross
+# compiler under a path with a space and moved before use:
+#  - boots under qemu-system-aarch64, runs a command, reports its status;
+#    the boot time is printed;
+#  - the native compiler in the guest builds C and C++ programs that run;
+#  - through dev-environment.sh, with DISTCC_FALLBACK=0, the same programs
+#    are compiled by the host's distccd (its log shows one job per object),
+#    and with no distccd to reach the compile fails instead of running
+#    locally;
+#  - zlib (pinned source) is configured, built through distcc and passes
+#    its own tests in the guest; every object it built is a job in the log;
+#  - distccd listens on 127.0.0.1 only: not reachable from a network
+#    namespace made here, and the guest reaches the forwarded port and
+#    nothing else on the host.
+# bash -c scripts and guest scripts are single-quoted on purpose.
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+# Started as root, distccd runs as nobody, who must reach the compiler.
+chmod 755 "$SCRATCH"
+
+OUT="$TOP/out/aarch64"
+IMG_TAR="$OUT/system-image-aarch64.tar.xz"
+CROSS_TAR="$OUT/cross-compiler-aarch64.tar.xz"
+check "system image tarball exists" test -s "$IMG_TAR"
+check "cross compiler tarball exists" test -s "$CROSS_TAR"
+[ "$FAILED" = 0 ] || finish
+if ! command -v qemu-system-aarch64 >/dev/null || ! command -v socat >/dev/null; then
+  skip "the system image under qemu" "qemu-system-aarch64 or socat is missing (apt-get install qemu-system-arm socat)"
+  finish
+fi
+
+mkdir "$SCRATCH/unpacked"
+tar -xf "$IMG_TAR" -C "$SCRATCH/unpacked"
+tar -xf "$CROSS_TAR" -C "$SCRATCH/unpacked"
+mv "$SCRATCH/unpacked" "$SCRATCH/moved here"
+IMG="$SCRATCH/moved here/system-image-aarch64"
+SHARE="$SCRATCH/moved here/share dir"
+mkdir -p "$SHARE/out"
+cp "$TOP/tests/programs/hello.c" "$TOP/tests/programs/exceptions.cpp" "$SHARE/"
+LOG="$SCRATCH/console.log"
+
+# guest NAME [RUN-EMULATOR-OPTION...] <SCRIPT: SCRIPT run in the guest
+# (run-emulator.sh --run), its status in RC, the console in LOG.
+guest() {
+  local name=$1; shift
+  cat >"$SHARE/$name.sh"
+  RC=0
+  "$IMG/run-emulator.sh" --share "$SHARE" --run "$name.sh" --timeout 1200 --console-log "$LOG" "$@" \
+    >/dev/null 2>&1 || RC=$?
+}
+
+# guest_dev NAME [OPTION...] <SCRIPT: the same through dev-environment.sh.
+guest_dev() {
+  local name=$1; shift
+  cat >"$SHARE/$name.sh"
+  RC=0
+  "$IMG/dev-environment.sh" --share "$SHARE" --run "$name.sh" --timeout 1800 --console-log "$LOG" "$@" \
+    >"$SCRATCH/dev-env.log" 2>&1 || RC=$?
+}
+
+show_console() { tail -n 25 "$LOG" | sed 's/^/#   /'; }
+
+# same_output NAME FILE EXPECTED: the guest wrote the expected output.
+same_output() {
+  if cmp -s "$2" "$3"; then ok "$1"; else not_ok "$1"; diff "$3" "$2" 2>&1 | sed 's/^/#   /' | tail -n 10; fi
+}
+
+# --- boot, a command, the exit status -------------------------------------
+start=$SECONDS
+guest boot --no-scratch <<'EOF'
+echo "uname: $(uname -m) $(uname -r)"
+EOF
+wall=$((SECONDS - start))
+if [ "$RC" = 0 ] && grep -q '^uname: aarch64 6\.1\.' "$LOG"; then
+  ok "boots from the moved directory and runs a command ($(grep -o 'uname: .*' "$LOG" | tr -d '\r'))"
+else not_ok "boot and run a command (exit $RC)"; show_console; fi
+ready=$(sed -n 's/.*crossboot: ready in \([0-9.]*\) s.*/\1/p' "$LOG" | head -n 1)
+printf '# boot: init ready %s s after the kernel started; boot, command and power-off: %s s wall\n' \
+  "${ready:-?}" "$wall"
+
+guest status --no-scratch <<'EOF'
+exit 7
+EOF
+check "the script's exit status (7) is run-emulator's" test "$RC" = 7
+
+# --- the native compiler in the guest ----------------------------------------
+guest native <<'EOF'
+set -e
+cd /home && rm -rf native && mkdir native && cd native
+gcc -O2 -o hello /mnt/share/hello.c
+g++ -O2 -o exceptions /mnt/share/exceptions.cpp
+./hello >/mnt/share/out/native-hello.txt
+./exceptions >/mnt/share/out/native-exceptions.txt
+EOF
+check "native: gcc and g++ in the guest build (exit $RC)" test "$RC" = 0
+same_output "native: the C program runs" "$SHARE/out/native-hello.txt" "$TOP/tests/programs/hello.expected"
+same_output "native: the C++ program runs" "$SHARE/out/native-exceptions.txt" "$TOP/tests/programs/exceptions.expected"
+
+# --- distcc ---------------------------------------------------------------------
+DISTCC_SCRIPT='set -e
+export DISTCC_FALLBACK=0
+[ "$(command -v gcc)" = /usr/distcc/gcc ] || { echo "gcc is not distcc: $(command -v gcc)"; exit 3; }
+cd /home && rm -rf distcc && mkdir distcc && cd distcc
+gcc -O2 -c /mnt/share/hello.c -o hello.o
+g++ -O2 -c /mnt/share/exceptions.cpp -o exceptions.o
+gcc -o hello hello.o
+g++ -o exceptions exceptions.o
+./hello >/mnt/share/out/distcc-hello.txt
+./exceptions >/mnt/share/out/distcc-exceptions.txt'
+rm -rf "$IMG/distcc"
+guest_dev distcc --cross "$SCRATCH/moved here/cross-compiler-aarch64" <<<"$DISTCC_SCRIPT"
+DLOG=$(find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1)
+check "distcc: built in the guest with DISTCC_FALLBACK=0 (exit $RC)" test "$RC" = 0
+same_output "distcc: the C program runs" "$SHARE/out/distcc-hello.txt" "$TOP/tests/programs/hello.expected"
+same_output "distcc: the C++ program runs" "$SHARE/out/distcc-exceptions.txt" "$TOP/tests/programs/exceptions.expected"
+if [ -n "$DLOG" ] && [ "$(grep -c 'COMPILE_OK' "$DLOG")" = 2 ] &&
+  grep -q 'COMPILE_OK .* hello\.c$' "$DLOG" && grep -q 'COMPILE_OK .* exceptions\.cpp$' "$DLOG"; then
+  ok "distccd's log: one job for each of the 2 objects"
+else not_ok "distccd's log (${DLOG:-none}) should show 2 jobs"; sed 's/^/#   /' "${DLOG:-/dev/null}" | tail -n 10; fi
+[ "$RC" = 0 ] || { sed 's/^/#   /' "$SCRATCH/dev-env.log" | tail -n 10; show_console; }
+
+# No distccd behind the forwarded port: DISTCC_FALLBACK=0 must fail the compile.
+closed=$(comm -23 <(seq 20000 20100) <(ss -Htan | awk '{ n = split($4, a, ":"); print a[n] }' | sort -u) | head -n 1)
+guest nodistcc --no-scratch --distcc "127.0.0.1:$closed" <<'EOF'
+export DISTCC_FALLBACK=0
+cd /tmp && gcc -c /mnt/share/hello.c -o hello.o
+EOF
+if [ "$RC" != 0 ] && [ "$RC" != 124 ] && [ "$RC" != 125 ]; then
+  ok "distcc: with no distccd to reach, the compile fails (exit $RC), no silent local fallback"
+else not_ok "distcc: with no distccd to reach, the compile should fail (exit $RC)"; show_console; fi
+
+# --- a real package through distcc: zlib, with its own tests ------------------
+zsrc=$(bash -c 'set -euo pipefail; TOP=$1; CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
+  . "$TOP/scripts/lib.sh"; source_dir zlib' _ "$TOP" 2>"$SCRATCH/zlib-fetch.log" | tail -n 1) || zsrc=''
+if [ -z "$zsrc" ] || [ ! -f "$zsrc/zlib.h" ]; then
+  not_ok "zlib source (pinned): $(tail -n 1 "$SCRATCH/zlib-fetch.log")"
+else
+  cp -a "$zsrc" "$SHARE/zlib"
+  rm -rf "$IMG/distcc"
+  guest_dev zlib --cross "$SCRATCH/moved here/cross-compiler-aarch64" <<'EOF'
+set -e
+export DISTCC_FALLBACK=0
+cd /home && rm -rf zlib && cp -a /mnt/share/zlib zlib && cd zlib
+CC=gcc ./configure >/mnt/share/out/zlib-configure.txt 2>&1
+make -j4 >/mnt/share/out/zlib-make.txt 2>&1
+make test >/mnt/share/out/zlib-test.txt 2>&1
+find . -name '*.o' | sort >/mnt/share/out/zlib-objects.txt
+EOF
+  DLOG=$(find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1)
+  check "zlib: configure, make and make test in the guest through distcc (exit $RC)" test "$RC" = 0
+  zt="$SHARE/out/zlib-test.txt"
+  if [ -f "$zt" ] && grep -q '\*\*\* zlib test OK \*\*\*' "$zt" && grep -q '\*\*\* zlib shared test OK \*\*\*' "$zt"; then
+    ok "zlib: its tests pass in the guest ($(grep -c 'test OK' "$zt") test OK lines)"
+  else not_ok "zlib: its tests"; tail -n 15 "$zt" 2>/dev/null | sed 's/^/#   /'; show_console; fi
+  # Jobs for zlib's own objects (configure's compile tests are jobs too).
+  objs=$(wc -l <"$SHARE/out/zlib-objects.txt" 2>/dev/null || echo 0)
+  jobs=$(grep 'COMPILE_OK' "${DLOG:-/dev/null}" | grep -vc ' ztest[^ ]*\.c$' || true)
+  if [ "$objs" -gt 20 ] && [ "$jobs" = "$objs" ]; then
+    ok "zlib: distccd's log has one job for each of the $objs objects built"
+  else not_ok "zlib: $objs objects built, $jobs jobs in distccd's log (${DLOG:-none})"; fi
+fi
+
+# --- security ---------------------------------------------------------------------
+# distccd listens on loopback only; from a network namespace made here
+# (veth to this host) it cannot be reached, while a control listener on the
+# veth address can; in the guest, only the forwarded port answers.
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
+  skip "distccd from another network namespace" "needs root and iproute2 to make a namespace"
+  finish
+fi
+NS="crossboot-test-$$"
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup_ns() { ip netns del "$NS" 2>/dev/null || true; ip link del "cbt$$a" 2>/dev/null || true; }
+trap 'cleanup_ns; kill $(jobs -p) 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
+ip netns add "$NS"
+ip link add "cbt$$a" type veth peer name "cbt$$b" netns "$NS"
+ip addr add 10.231.77.1/30 dev "cbt$$a"
+ip link set "cbt$$a" up
+ip netns exec "$NS" ip addr add 10.231.77.2/30 dev "cbt$$b"
+ip netns exec "$NS" ip link set "cbt$$b" up
+ip netns exec "$NS" ip link set lo up
+canary=$(comm -23 <(seq 20200 20300) <(ss -Htan | awk '{ n = split($4, a, ":"); print a[n] }' | sort -u) | head -n 1)
+socat "TCP-LISTEN:$canary,bind=10.231.77.1,fork,reuseaddr" SYSTEM:'echo canary' &
+socat "TCP-LISTEN:$((canary + 1)),bind=127.0.0.1,fork,reuseaddr" SYSTEM:'echo canary' &
+
+rm -rf "$IMG/distcc" "$SHARE/go" "$SHARE/out/reach.txt"
+guest_dev security --no-scratch --cross "$SCRATCH/moved here/cross-compiler-aarch64" <<EOF &
+for i in \$(seq 600); do [ -e /mnt/share/go ] && break; sleep 0.5; done
+reach() { if echo | nc -w 5 "\$1" "\$2" >/dev/null 2>&1; then echo "\$1:\$2 open"; else echo "\$1:\$2 closed"; fi; }
+{
+  reach 10.0.2.100 3632
+  reach 10.0.2.101 3632
+  reach 10.0.2.2 $((canary + 1))
+  reach 10.0.2.2 22
+  reach 10.231.77.1 $canary
+} >/mnt/share/out/reach.txt
+EOF
+GUEST=$!
+port=''
+for _ in $(seq 300); do
+  port=$(ss -Htlnp | awk '/"distccd"/ { n = split($4, a, ":"); print a[n]; exit }')
+  [ -z "$port" ] || break
+  sleep 0.2
+done
+if [ -z "$port" ]; then
+  not_ok "distccd did not start for the security checks"
+else
+  addrs=$(ss -Htlnp | awk '/"distccd"/ { print $4 }' | sort -u | tr '\n' ' ')
+  check "distccd listens on 127.0.0.1 only ($addrs)" test "$addrs" = "127.0.0.1:$port "
+  check "control: from the namespace, a listener on this host's veth address answers" \
+    ip netns exec "$NS" bash -c 'exec 3<>"/dev/tcp/10.231.77.1/$1"' _ "$canary"
+  expect_fail "from the namespace, distccd (10.231.77.1:$port) is not reachable" 'refused|failed|No route' \
+    ip netns exec "$NS" bash -c 'exec 3<>"/dev/tcp/10.231.77.1/$1"' _ "$port"
+  expect_fail "from the namespace, distccd is not reachable on its loopback either" 'refused|failed|No route' \
+    ip netns exec "$NS" bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port"
+fi
+touch "$SHARE/go"
+wait "$GUEST" || true
+reach="$SHARE/out/reach.txt"
+check "guest: the forwarded distcc port answers" grep -qx '10.0.2.100:3632 open' "$reach"
+check "guest: no other forwarded address answers" grep -qx '10.0.2.101:3632 closed' "$reach"
+check "guest: a listener on the host's loopback is not reachable" grep -qx "10.0.2.2:$((canary + 1)) closed" "$reach"
+check "guest: the host's ssh port is not reachable" grep -qx '10.0.2.2:22 closed' "$reach"
+check "guest: an address beyond the host is not reachable" grep -qx "10.231.77.1:$canary closed" "$reach"
+finish
