@@ -20,6 +20,8 @@ stage_build() {
   cross=$(dep_dir cross)
   hostcc=$(dep_dir host-cc)
   export PATH="$cross/bin:$hostcc/bin:$PATH"
+  # gcc takes __DATE__ and __TIME__ from it (distccd prints them).
+  export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1672531200}
   mkdir -p "$img/bin" "$root"
   sysimage_kernel "$img/Image"
   sysimage_busybox "$root"

@@ -148,7 +148,7 @@ cd /home && rm -rf zlib && cp -a /mnt/share/zlib zlib && cd zlib
 CC=gcc ./configure >/mnt/share/out/zlib-configure.txt 2>&1
 make -j4 >/mnt/share/out/zlib-make.txt 2>&1
 make test >/mnt/share/out/zlib-test.txt 2>&1
-find . -name '*.o' | sort >/mnt/share/out/zlib-objects.txt
+find . -name '*.o' -o -name '*.lo' | sort >/mnt/share/out/zlib-objects.txt
 EOF
   DLOG=$(find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1)
   check "zlib: configure, make and make test in the guest through distcc (exit $RC)" test "$RC" = 0
@@ -156,7 +156,8 @@ EOF
   if [ -f "$zt" ] && grep -q '\*\*\* zlib test OK \*\*\*' "$zt" && grep -q '\*\*\* zlib shared test OK \*\*\*' "$zt"; then
     ok "zlib: its tests pass in the guest ($(grep -c 'test OK' "$zt") test OK lines)"
   else not_ok "zlib: its tests"; tail -n 15 "$zt" 2>/dev/null | sed 's/^/#   /'; show_console; fi
-  # Jobs for zlib's own objects (configure's compile tests are jobs too).
+  # Jobs for zlib's objects, static (.o) and shared (.lo); configure's
+  # compile tests are jobs too.
   objs=$(wc -l <"$SHARE/out/zlib-objects.txt" 2>/dev/null || echo 0)
   jobs=$(grep 'COMPILE_OK' "${DLOG:-/dev/null}" | grep -vc ' ztest[^ ]*\.c$' || true)
   if [ "$objs" -gt 20 ] && [ "$jobs" = "$objs" ]; then
