@@ -288,9 +288,9 @@ host_cc() { if have ccache; then printf 'ccache gcc'; else printf 'gcc'; fi; }
 host_cxx() { if have ccache; then printf 'ccache g++'; else printf 'g++'; fi; }
 
 # Flags for everything we build: no debug info (size, speed), and no build
-# paths in what we ship. -fdebug-prefix-map too: gcc 12 hands only that one
-# on to the assembler, which writes debug info for .S files built with -g.
-build_cflags() { printf '%s' "-O2 -g0 -ffile-prefix-map=$CACHE=/build -fdebug-prefix-map=$CACHE=/build"; }
+# paths in what we ship. (libgcc adds -g, and gcc 12 does not pass
+# -ffile-prefix-map on to the assembler: tc_tidy strips that debug info.)
+build_cflags() { printf '%s' "-O2 -g0 -ffile-prefix-map=$CACHE=/build"; }
 
 # autotools_build NAME SRC BUILD DESTDIR [CONFIGURE-ARGS...]: configure out of
 # tree, make, make install (into DESTDIR when not empty); steps logged as NAME-*.
