@@ -87,6 +87,23 @@ exit 7
 EOF
 check "the script's exit status (7) is run-emulator's" test "$RC" = 7
 
+# Interactive: a prompt on the console, a command typed at it, exit powers off.
+coproc EMU { "$IMG/run-emulator.sh" --no-scratch 2>&1; }
+# shellcheck disable=SC2153 # EMU_PID is set by coproc
+emu_pid=$EMU_PID prompt="" chunk=""
+while IFS= read -r -d '#' -t 120 chunk <&"${EMU[0]}"; do
+  if [[ $chunk == *'(crossboot) '* ]]; then prompt=$chunk; break; fi
+done
+if [ -n "$prompt" ]; then
+  printf 'echo typed-$((6*7))\nexit\n' >&"${EMU[1]}"
+  rest=$(timeout 60 cat <&"${EMU[0]}" || true)
+else rest=''; kill "$emu_pid" 2>/dev/null || true; fi
+erc=0
+wait "$emu_pid" || erc=$?
+if [ -n "$prompt" ] && grep -q '^typed-42' <<<"${rest//$'\r'/}" && [ "$erc" = 0 ]; then
+  ok "interactive: a prompt, a typed command runs, exit powers off"
+else not_ok "interactive: prompt '${prompt: -30}', exit $erc"; printf '%s\n' "$rest" | tail -n 5 | sed 's/^/#   /'; fi
+
 # --- the native compiler in the guest ----------------------------------------
 guest native <<'EOF'
 set -e
