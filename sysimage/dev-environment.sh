@@ -71,8 +71,8 @@ compiler_list() {
   for n in "$dir"/*; do printf '%s\n' "$n"; done
 }
 
-# daemon_user: who distccd becomes when started by root (it will not stay
-# root); checked to be able to run the compiler and write the log.
+# daemon_user: who distccd runs as when this is started by root (distccd
+# will not stay root); checked to be able to run the compiler.
 daemon_user() {
   local user=nobody
   if [ "$(id -u)" != 0 ]; then return 0; fi
@@ -91,18 +91,20 @@ STATE="$HERE/distcc/$PORT"
 LOG="$STATE/distccd.log"
 mkdir -p "$STATE"
 compiler_list "$STATE/compilers" >"$STATE/cmdlist"
-USER_ARG=()
+# Started by root, distccd would change to that user itself, and a change of
+# user clears the death signal: setpriv changes it first, then sets the
+# signal, then execs distccd (no shell between: the signal holds for it).
+RUN_AS=()
 user=$(daemon_user)
-[ -z "$user" ] || USER_ARG=(--user "$user")
 : >"$LOG"
-[ -z "$user" ] || chown "$user" "$LOG"
-
-# No shell between us and distccd: setpriv execs it, so the death signal
-# holds for distccd itself.
+if [ -n "$user" ]; then
+  chown "$user" "$LOG"
+  RUN_AS=(--reuid="$user" --regid="$(id -g "$user")" --clear-groups)
+fi
 DISTCC_CMDLIST="$STATE/cmdlist" DISTCC_CMDLIST_NUMWORDS=1 \
-  setpriv --pdeathsig TERM -- "$HERE/bin/distccd" --daemon --no-detach --listen 127.0.0.1 \
-  --allow 127.0.0.1 --port "$PORT" --jobs "$JOBS" --log-file "$LOG" --log-level info \
-  "${USER_ARG[@]}" &
+  setpriv "${RUN_AS[@]}" --pdeathsig TERM -- "$HERE/bin/distccd" --daemon --no-detach \
+  --listen 127.0.0.1 --allow 127.0.0.1 --port "$PORT" --jobs "$JOBS" --log-file "$LOG" \
+  --log-level info &
 DAEMON=$!
 trap 'kill "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null || true' EXIT
 trap 'exit 130' INT

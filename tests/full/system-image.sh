@@ -150,6 +150,21 @@ if [ "$RC" != 0 ] && [ "$RC" != 124 ] && [ "$RC" != 125 ]; then
   ok "distcc: with no distccd to reach, the compile fails (exit $RC), no silent local fallback"
 else not_ok "distcc: with no distccd to reach, the compile should fail (exit $RC)"; show_console; fi
 
+# distccd does not outlive dev-environment.sh: not when the guest powers off
+# (above), not when the script is killed with SIGKILL (PR_SET_PDEATHSIG).
+check "no distccd left after the emulator exited" bash -c '! pgrep -f "$1" >/dev/null' _ "$IMG/bin/distccd"
+printf 'sleep 300\n' >"$SHARE/sleep.sh"
+"$IMG/dev-environment.sh" --share "$SHARE" --run sleep.sh --no-scratch --timeout 600 \
+  --cross "$SCRATCH/moved here/cross-compiler-aarch64" >/dev/null 2>&1 &
+dev_pid=$!
+for _ in $(seq 100); do pgrep -f "$IMG/bin/distccd" >/dev/null && break; sleep 0.2; done
+kill -9 "$dev_pid"
+wait "$dev_pid" 2>/dev/null || true
+gone=no
+for _ in $(seq 50); do pgrep -f "$IMG/bin/distccd" >/dev/null || { gone=yes; break; }; sleep 0.1; done
+check "distccd dies with dev-environment.sh killed by SIGKILL" test "$gone" = yes
+pkill -f "$IMG/Image" 2>/dev/null || true
+
 # --- a real package through distcc: zlib, with its own tests ------------------
 zsrc=$(bash -c 'set -euo pipefail; TOP=$1; CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
   . "$TOP/scripts/lib.sh"; source_dir zlib' _ "$TOP" 2>"$SCRATCH/zlib-fetch.log" | tail -n 1) || zsrc=''
