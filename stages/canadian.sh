@@ -14,7 +14,7 @@ STAGE_INPUTS="scripts/canadian"
 HOST_TRIPLET=x86_64-linux-musl
 
 stage_build() {
-  local hostcc cross cc
+  local hostcc cross
   hostcc=$(dep_dir host-cc)
   cross=$(dep_dir cross)
   # host-cc's tools make host programs; cross's are the target's as and ld,
@@ -23,16 +23,7 @@ stage_build() {
   # A host-cc rebuilt from the same inputs has a new mtime but an identical
   # driver: let ccache see that.
   export CCACHE_COMPILERCHECK=content
-  # -static for gcc's own links; --static, which libtool does not swallow as
-  # it does -static, for binutils' (as musl-cross-make does).
-  cc="$HOST_TRIPLET-gcc -static --static"
-  if have ccache; then cc="ccache $cc"; fi
-  TC_TARGET=$TARGET_TRIPLET TC_HOST=$HOST_TRIPLET TC_CC=$cc TC_CXX=${cc/-gcc /-g++ } TC_LDFLAGS=-static
-  TC_HOSTLIBS="$STAGE_WORK/host-libs"
-  tc_host_libs "$TC_HOSTLIBS"
-  tc_binutils "$STAGE_OUT"
-  canadian_gcc "$cross/$TARGET_TRIPLET"
-  reuse_target_libs "$cross" "$STAGE_OUT"
+  canadian_toolchain "$HOST_TRIPLET" "$cross"
   tc_tidy "$STAGE_OUT"
   check_static_host_programs "$STAGE_OUT"
 }

@@ -12,18 +12,10 @@ STAGE_INPUTS="scripts/canadian"
 . "$TOP/scripts/canadian/lib.sh"
 
 stage_build() {
-  local cross cc
+  local cross
   cross=$(dep_dir cross)
   export PATH="$cross/bin:$PATH"
-  # --static as in canadian: libtool swallows -static for binutils' links.
-  cc="$TARGET_TRIPLET-gcc -static --static"
-  if have ccache; then cc="ccache $cc"; fi
-  TC_TARGET=$TARGET_TRIPLET TC_HOST=$TARGET_TRIPLET TC_CC=$cc TC_CXX=${cc/-gcc /-g++ } TC_LDFLAGS=-static
-  TC_HOSTLIBS="$STAGE_WORK/host-libs"
-  tc_host_libs "$TC_HOSTLIBS"
-  tc_binutils "$STAGE_OUT"
-  canadian_gcc "$cross/$TARGET_TRIPLET"
-  reuse_target_libs "$cross" "$STAGE_OUT"
+  canadian_toolchain "$TARGET_TRIPLET" "$cross"
   native_make "$STAGE_OUT"
   tc_tidy "$STAGE_OUT"
   check_static_host_programs "$STAGE_OUT"

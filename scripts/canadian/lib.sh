@@ -4,6 +4,25 @@
 # and native (host = target). Expects TOP, STAGE_WORK, STAGE_OUT,
 # TARGET_TRIPLET, TARGET_GCC_CONFIG and TC_* as lib.sh's tc_* recipes do.
 
+# canadian_toolchain HOST CROSS: binutils and gcc's host programs for
+# TARGET_TRIPLET that run on HOST, static, into STAGE_OUT, built by HOST-gcc
+# (in PATH), with the target libraries of CROSS (the cross stage). Sets the
+# TC_* variables for the tc_* recipes that follow (tc_tidy).
+canadian_toolchain() {
+  local host=$1 cross=$2 cc
+  # --static too: libtool swallows -static for binutils' links (as
+  # musl-cross-make does).
+  cc="$host-gcc -static --static"
+  if have ccache; then cc="ccache $cc"; fi
+  # shellcheck disable=SC2034 # read by the tc_* recipes in scripts/lib.sh
+  TC_TARGET=$TARGET_TRIPLET TC_HOST=$host TC_CC=$cc TC_CXX=${cc/-gcc /-g++ } TC_LDFLAGS=-static
+  TC_HOSTLIBS="$STAGE_WORK/host-libs"
+  tc_host_libs "$TC_HOSTLIBS"
+  tc_binutils "$STAGE_OUT"
+  canadian_gcc "$cross/$TARGET_TRIPLET"
+  reuse_target_libs "$cross" "$STAGE_OUT"
+}
+
 # canadian_gcc BUILD-SYSROOT: gcc's host programs only (all-gcc); no target
 # libraries. A static ld cannot dlopen gcc's LTO linker plugin, so gcc is
 # told there is no plugin linker (HAVE_LTO_PLUGIN 0): -flto then goes through
