@@ -26,15 +26,18 @@ mkdir -p "$LOGS"
 # command:Debian-package pairs the tests need beyond build.sh's own.
 TEST_TOOLS="shellcheck:shellcheck qemu-aarch64-static:qemu-user-static valgrind:valgrind
 clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu cmake:cmake meson:meson
-ninja:ninja-build mmdebstrap:mmdebstrap diffoscope:diffoscope-minimal
-qemu-system-aarch64:qemu-system-arm socat:socat"
+ninja:ninja-build mmdebstrap:mmdebstrap"
+# Only --full's tests need these (the system image, the reproducibility report).
+FULL_TEST_TOOLS="qemu-system-aarch64:qemu-system-arm socat:socat diffoscope:diffoscope-minimal"
 # Files (not commands) some tests need, with their packages.
 TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 
 missing_test_packages() {
   local pair
-  for pair in $TEST_TOOLS; do command -v "${pair%%:*}" >/dev/null || printf '%s\n' "${pair#*:}"; done
+  local tools=$TEST_TOOLS
+  [ "$FULL" = 0 ] || tools+=" $FULL_TEST_TOOLS"
+  for pair in $tools; do command -v "${pair%%:*}" >/dev/null || printf '%s\n' "${pair#*:}"; done
   for pair in $TEST_FILES; do [ -e "${pair%%:*}" ] || printf '%s\n' "${pair#*:}"; done
 }
 
