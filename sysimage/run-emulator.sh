@@ -85,7 +85,8 @@ net="user,id=net0,restrict=on" guest_hosts=()
 for i in "${!DISTCC[@]}"; do
   spec=${DISTCC[i]} jobs=''
   [[ $spec != */* ]] || { jobs=/${spec#*/}; spec=${spec%/*}; }
-  net+=",guestfwd=tcp:10.0.2.$((100 + i)):3632-cmd:socat - TCP:${spec%:*}:${spec##*:}"
+  # socat's messages would reach the guest in the data stream: not logged.
+  net+=",guestfwd=tcp:10.0.2.$((100 + i)):3632-cmd:socat -lf /dev/null - TCP:${spec%:*}:${spec##*:}"
   guest_hosts+=("10.0.2.$((100 + i)):3632$jobs")
 done
 args+=(-netdev "$net" -device "virtio-net-pci,netdev=net0")

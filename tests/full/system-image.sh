@@ -135,7 +135,7 @@ check "distcc: built in the guest with DISTCC_FALLBACK=0 (exit $RC)" test "$RC" 
 same_output "distcc: the C program runs" "$SHARE/out/distcc-hello.txt" "$TOP/tests/programs/hello.expected"
 same_output "distcc: the C++ program runs" "$SHARE/out/distcc-exceptions.txt" "$TOP/tests/programs/exceptions.expected"
 if [ -n "$DLOG" ] && [ "$(grep -c 'COMPILE_OK' "$DLOG")" = 2 ] &&
-  grep -q 'COMPILE_OK .* hello\.c$' "$DLOG" && grep -q 'COMPILE_OK .* exceptions\.cpp$' "$DLOG"; then
+  grep -q 'COMPILE_OK .*[ /]hello\.c$' "$DLOG" && grep -q 'COMPILE_OK .*[ /]exceptions\.cpp$' "$DLOG"; then
   ok "distccd's log: one job for each of the 2 objects"
 else not_ok "distccd's log (${DLOG:-none}) should show 2 jobs"; sed 's/^/#   /' "${DLOG:-/dev/null}" | tail -n 10; fi
 [ "$RC" = 0 ] || { sed 's/^/#   /' "$SCRATCH/dev-env.log" | tail -n 10; show_console; }
