@@ -27,14 +27,16 @@ while [ $# -gt 0 ]; do
 done
 JOBS=${JOBS:-$((CPUS * 2))}
 OUT="$TOP/out/aarch64"
-WORK="$CACHE/bench/system-image-distcc"
 for f in system-image-aarch64.tar.xz cross-compiler-aarch64.tar.xz; do
   [ -s "$OUT/$f" ] || die "$OUT/$f is missing: ./build.sh aarch64 sysimage (and canadian-package) first"
 done
 
-rm -rf "$WORK"
+# Not under the cache: started by root, distccd runs as nobody, who must
+# reach the compiler (and ~root is closed to others).
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/crossboot-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+chmod 755 "$WORK"
 mkdir -p "$WORK/share"
-chmod 755 "$WORK"   # distccd, started by root, runs as nobody
 tar -xf "$OUT/system-image-aarch64.tar.xz" -C "$WORK"
 tar -xf "$OUT/cross-compiler-aarch64.tar.xz" -C "$WORK"
 zsrc=$(source_dir zlib)
