@@ -8,8 +8,10 @@
 #  - distcc: in the same guest through dev-environment.sh, DISTCC_FALLBACK=0:
 #    preprocessing in the guest, compiling by the host's distccd;
 #  - cross: on this host with the release cross compiler.
-# The guest times itself (from /proc/uptime), boot excluded. Prints the three
-# times and the ratios. One run; not a test: it gates nothing.
+# And, to show what limits distcc, the same files only preprocessed in the
+# guest (distcc's share of the work that stays there). The guest times
+# itself (from /proc/uptime), boot excluded. Prints the times and the
+# ratios. One run; not a test: it gates nothing.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
@@ -56,6 +58,11 @@ e=\$(cut -d' ' -f1 /proc/uptime)
 echo "bench-seconds: \$(echo "\$s \$e" | awk '{ printf "%.1f", \$2 - \$1 }')"
 EOF
 
+# The preprocessing-only variant of the script ($0 is for the guest's sh).
+# shellcheck disable=SC2016
+sed 's|gcc \(.*\) -c$|sh -c '"'"'gcc \1 -E -o /dev/null "$0"'"'"'|; /wc -l/d' "$WORK/share/bench.sh" \
+  >"$WORK/share/cpp.sh"
+
 # seconds_from LOG: the guest's "bench-seconds:" figure.
 seconds_from() { sed -n 's/^bench-seconds: \([0-9.]*\).*/\1/p' "$1" | tail -n 1; }
 
@@ -63,6 +70,10 @@ msg "native in the guest ($CPUS CPUs, -P $JOBS)"
 "$WORK/system-image-aarch64/run-emulator.sh" --cpus "$CPUS" --no-scratch --share "$WORK/share" \
   --run bench.sh --timeout 3600 --console-log "$WORK/native.log" >/dev/null ||
   die "the native run failed (log: $WORK/native.log)"
+msg "preprocessing only, in the guest"
+"$WORK/system-image-aarch64/run-emulator.sh" --cpus "$CPUS" --no-scratch --share "$WORK/share" \
+  --run cpp.sh --timeout 3600 --console-log "$WORK/cpp.log" >/dev/null ||
+  die "the preprocessing run failed (log: $WORK/cpp.log)"
 msg "distcc from the guest ($CPUS CPUs, -P $JOBS, DISTCC_FALLBACK=0)"
 sed -i '1a export DISTCC_FALLBACK=0' "$WORK/share/bench.sh"
 "$WORK/system-image-aarch64/dev-environment.sh" --cross "$WORK/cross-compiler-aarch64" --cpus "$CPUS" \
@@ -78,8 +89,12 @@ cross_s=$(cd "$WORK/share/zlib" && s=$(date +%s.%N) &&
 
 native_s=$(seconds_from "$WORK/native.log")
 distcc_s=$(seconds_from "$WORK/distcc.log")
+cpp_s=$(seconds_from "$WORK/cpp.log")
 printf '%d files of zlib %s, -O2, -P %s; guest: %s CPUs under TCG (%s)\n' "$FILES" \
   "$(manifest_get zlib version)" "$JOBS" "$CPUS" "$(sed -n 's/^CPU=//p' "$WORK/system-image-aarch64/target.conf")"
-printf '%-8s %8s s\n' native "$native_s" distcc "$distcc_s" cross "$cross_s"
-awk -v n="$native_s" -v d="$distcc_s" -v c="$cross_s" 'BEGIN {
-  printf "native / distcc: %.1f\nnative / cross:  %.1f\ndistcc / cross:  %.1f\n", n / d, n / c, d / c }'
+printf '%-8s %8s s\n' native "$native_s" distcc "$distcc_s" cross "$cross_s" \
+  "cpp-only" "$cpp_s"
+awk -v n="$native_s" -v d="$distcc_s" -v c="$cross_s" -v p="$cpp_s" 'BEGIN {
+  printf "native / distcc: %.1f\nnative / cross:  %.1f\ndistcc / cross:  %.1f\n", n / d, n / c, d / c
+  printf "preprocessing in the guest: %.0f%% of the distcc time; distcc can be at most %.1fx native\n",
+    100 * p / d, n / p }'
