@@ -43,8 +43,9 @@ stage_build() {
 
 # What run-emulator.sh needs to know about the target (from targets/ARCH).
 sysimage_settings() {
-  printf '%s\n' "# read by run-emulator.sh" "QEMU=$TARGET_QEMU_SYSTEM" \
-    "MACHINE=$TARGET_QEMU_MACHINE" "CPU=$TARGET_QEMU_CPU" "CONSOLE=$TARGET_CONSOLE"
+  printf '%s\n' "# read by run-emulator.sh and dev-environment.sh" "ARCH=$TARGET_ARCH" \
+    "TRIPLET=$TARGET_TRIPLET" "QEMU=$TARGET_QEMU_SYSTEM" "MACHINE=$TARGET_QEMU_MACHINE" \
+    "CPU=$TARGET_QEMU_CPU" "CONSOLE=$TARGET_CONSOLE"
 }
 
 # sysimage_kernel OUT: the kernel image, its settings checked.

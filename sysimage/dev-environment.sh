@@ -22,7 +22,9 @@
 # compiler's full path. Its log: distcc/PORT/distccd.log beside this script.
 set -euo pipefail
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-ARCH=aarch64 TRIPLET=aarch64-linux-musl
+# target.conf: ARCH and TRIPLET (the cross compiler's) of this image.
+# shellcheck source=/dev/null
+. "$HERE/target.conf"
 
 die() { printf 'dev-environment: error: %s\n' "$*" >&2; exit 2; }
 say() { printf 'dev-environment: %s\n' "$*" >&2; }

@@ -28,7 +28,7 @@ HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 
 die() { printf 'run-emulator: error: %s\n' "$*" >&2; exit 2; }
 
-# target.conf: QEMU, MACHINE, CPU, CONSOLE for this image's architecture.
+# target.conf: ARCH, QEMU, MACHINE, CPU, CONSOLE of this image.
 # shellcheck source=/dev/null
 . "$HERE/target.conf"
 
@@ -95,8 +95,8 @@ if [ ${#guest_hosts[@]} -gt 0 ]; then
 fi
 
 # Disks, found by the guest by their serial numbers.
-if [ -f "$HERE/native-compiler-aarch64.sqf" ]; then
-  args+=(-drive "if=none,id=compiler,format=raw,readonly=on,file=$(qemu_escape "$HERE/native-compiler-aarch64.sqf")"
+if [ -f "$HERE/native-compiler-$ARCH.sqf" ]; then
+  args+=(-drive "if=none,id=compiler,format=raw,readonly=on,file=$(qemu_escape "$HERE/native-compiler-$ARCH.sqf")"
     -device "virtio-blk-pci,drive=compiler,serial=crossboot-compiler")
 fi
 if [ -n "$SCRATCH" ]; then
