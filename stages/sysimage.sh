@@ -9,10 +9,12 @@
 # system-image-ARCH.tar.xz with its sources.
 STAGE_DEPS="cross host-cc native-package"
 STAGE_SOURCES="linux busybox bash distcc"
-STAGE_INPUTS="sysimage scripts/package.sh"
+STAGE_INPUTS="sysimage scripts/package.sh scripts/kernel/settings.sh"
 STAGE_EXPORT=flat
 # shellcheck source=scripts/package.sh
 . "$TOP/scripts/package.sh"
+# shellcheck source=scripts/kernel/settings.sh
+. "$TOP/scripts/kernel/settings.sh"
 
 stage_build() {
   local name="system-image-$TARGET_ARCH" cross hostcc
@@ -50,7 +52,7 @@ sysimage_settings() {
 
 # sysimage_kernel OUT: the kernel image, its settings checked.
 sysimage_kernel() {
-  local src b="$STAGE_WORK/linux" epoch=${SOURCE_DATE_EPOCH:-1672531200} line missing=''
+  local src b="$STAGE_WORK/linux" epoch=${SOURCE_DATE_EPOCH:-1672531200} missing
   src=$(source_dir linux)
   local m=(make -C "$src" O="$b" ARCH="$TARGET_KARCH" CROSS_COMPILE="$TARGET_TRIPLET-"
     HOSTCC="$(host_cc)" KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot
@@ -59,11 +61,8 @@ sysimage_kernel() {
   run_logged kernel-fragment "$src/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" \
     "$TOP/sysimage/kernel.config"
   run_logged kernel-olddefconfig "${m[@]}" olddefconfig
-  while IFS= read -r line; do
-    case $line in CONFIG_*|'# CONFIG_'*' is not set') ;; *) continue ;; esac
-    grep -qxF -- "$line" "$b/.config" || missing+=" $line"
-  done <"$TOP/sysimage/kernel.config"
-  [ -z "$missing" ] || die "the kernel configuration lacks:$missing"
+  missing=$(missing_settings "$TOP/sysimage/kernel.config" "$b/.config")
+  [ -z "$missing" ] || die "the kernel configuration lacks: ${missing//$'\n'/; }"
   run_logged kernel-build "${m[@]}" -j"$JOBS" "${TARGET_KERNEL_IMAGE##*/}"
   cp "$b/$TARGET_KERNEL_IMAGE" "$1"
 }

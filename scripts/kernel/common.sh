@@ -2,6 +2,9 @@
 # Sourced, not run: what scripts/kernel-debs.sh and scripts/kernel-check.sh
 # share. Expects KDIR (scripts/kernel).
 
+# shellcheck source=scripts/kernel/settings.sh
+. "$KDIR/settings.sh"
+
 # A command that fails under set -e says so, instead of ending the run silently.
 set -E
 trap 'printf "error: %s: \"%s\" failed (line %s)\n" "${0##*/}" "$BASH_COMMAND" "$LINENO" >&2' ERR
@@ -19,13 +22,3 @@ tickless_fragment() {
   fi
 }
 
-# missing_settings FRAGMENT CONFIG: the settings of FRAGMENT (a file) that
-# CONFIG (an effective .config) does not have, one a line. Kconfig drops
-# what it does not know without a word, so a fragment is only checked here.
-missing_settings() {
-  local line
-  while IFS= read -r line; do
-    case $line in CONFIG_*|'# CONFIG_'*' is not set') ;; *) continue ;; esac
-    grep -qxF -- "$line" "$2" || printf '%s\n' "$line"
-  done <"$1"
-}

@@ -62,6 +62,11 @@ guest_dev() {
     >"$SCRATCH/dev-env.log" 2>&1 || RC=$?
 }
 
+# free_port FROM: the first TCP port from FROM that nothing on this host uses.
+free_port() {
+  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
+}
+
 show_console() { tail -n 25 "$LOG" | sed 's/^/#   /'; }
 
 # same_output NAME FILE EXPECTED: the guest wrote the expected output.
@@ -141,7 +146,7 @@ else not_ok "distccd's log (${DLOG:-none}) should show 2 jobs"; sed 's/^/#   /' 
 [ "$RC" = 0 ] || { sed 's/^/#   /' "$SCRATCH/dev-env.log" | tail -n 10; show_console; }
 
 # No distccd behind the forwarded port: DISTCC_FALLBACK=0 must fail the compile.
-closed=$(comm -23 <(seq 20000 20100) <(ss -Htan | awk '{ n = split($4, a, ":"); print a[n] }' | sort -u) | head -n 1)
+closed=$(free_port 20000)
 guest nodistcc --no-scratch --distcc "127.0.0.1:$closed" <<'EOF'
 export DISTCC_FALLBACK=0
 cd /tmp && gcc -c /mnt/share/hello.c -o hello.o
@@ -218,7 +223,7 @@ ip link set "cbt$$a" up
 ip netns exec "$NS" ip addr add 10.231.77.2/30 dev "cbt$$b"
 ip netns exec "$NS" ip link set "cbt$$b" up
 ip netns exec "$NS" ip link set lo up
-canary=$(comm -23 <(seq 20200 20300) <(ss -Htan | awk '{ n = split($4, a, ":"); print a[n] }' | sort -u) | head -n 1)
+canary=$(free_port 20200)
 socat "TCP-LISTEN:$canary,bind=10.231.77.1,fork,reuseaddr" SYSTEM:'echo canary' &
 socat "TCP-LISTEN:$((canary + 1)),bind=127.0.0.1,fork,reuseaddr" SYSTEM:'echo canary' &
 
