@@ -34,11 +34,28 @@ canadian_gcc() {
   tc_gcc_configure "$sys" $TARGET_GCC_CONFIG --without-plugin-ld \
     CC_FOR_BUILD="$(host_cc)" CXX_FOR_BUILD="$(host_cxx)"
   canadian_gcc_patches "$gccb"
+  canadian_checksum_options "$gccb"
   tc_gcc_make all-gcc
   grep -q '^#define HAVE_LTO_PLUGIN 0' "$gccb/gcc/auto-host.h" ||
     die "gcc still expects an LTO linker plugin (see $gccb/gcc/auto-host.h)"
   (cd "$gccb" && run_logged "gcc-$TARGET_TRIPLET-install" make install-strip-gcc DESTDIR="$STAGE_OUT")
   rm -f "$STAGE_OUT/libexec/gcc/$TARGET_TRIPLET/$v"/liblto_plugin.*
+}
+
+# canadian_checksum_options BUILD: cc1 and cc1plus carry a checksum (it
+# validates precompiled headers) of their objects and of gcc/checksum-options,
+# the link command, whose flags hold this build's cache directory
+# (-ffile-prefix-map): two builds in different directories would differ in
+# those 16 bytes and the build ID. gcc's Makefile writes the file only when
+# it is missing, so it is written here first, with the cache directory and
+# ccache left out as in TOPLEVEL_CONFIGURE_ARGUMENTS.
+canadian_checksum_options() {
+  local build=$1 line
+  line="$TC_CXX $(build_cflags) $TC_LDFLAGS"
+  line=${line//"$CACHE"//build}
+  line=${line//"ccache "/}
+  mkdir -p "$build/gcc"
+  printf '%s\n' "$line" >"$build/gcc/checksum-options"
 }
 
 # canadian_gcc_patches BUILD: scripts/canadian/*.patch, fixes that matter
