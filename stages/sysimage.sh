@@ -81,7 +81,7 @@ sysimage_busybox() {
     -e 's|^CONFIG_TC=y|# CONFIG_TC is not set|' "$b/.config"
   (cd "$b" && run_logged busybox-oldconfig sh -c 'yes "" | make oldconfig')
   grep -qx 'CONFIG_STATIC=y' "$b/.config" || die "busybox: CONFIG_STATIC did not take"
-  run_logged busybox-build make -C "$b" -j"$JOBS" KBUILD_BUILD_TIMESTAMP=@0 busybox
+  run_logged busybox-build make -C "$b" -j"$JOBS" busybox
   run_logged busybox-install make -C "$b" CONFIG_PREFIX="$1" install
 }
 

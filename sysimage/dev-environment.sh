@@ -33,7 +33,7 @@ CROSS=${CROSSBOOT_CROSS:-} PORT='' JOBS=$(nproc) PASS=()
 while [ $# -gt 0 ]; do
   case $1 in
     --cross) CROSS=${2:?--cross needs a directory}; shift ;;
-    --port) PORT=${2:-}; [[ $PORT =~ ^[1-9][0-9]*$ ]] || die "--port needs a number"; shift ;;
+    --port) PORT=${2:-}; [[ $PORT =~ ^[1-9][0-9]{0,4}$ && $PORT -le 65535 ]] || die "--port needs a port number (1-65535)"; shift ;;
     --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a number"; shift ;;
     -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     *) PASS+=("$1") ;;
@@ -55,11 +55,13 @@ find_cross() {
   [ -x "$CROSS/bin/$TRIPLET-gcc" ] || die "$CROSS/bin/$TRIPLET-gcc is missing: --cross takes the cross-compiler-$ARCH directory"
 }
 
-# free_port: the first port from 3632 nothing listens on (ss, iproute2).
+# listening PORT: something listens on TCP PORT (ss, iproute2).
+listening() { [ -n "$(ss -Htln "sport = :$1")" ]; }
+
+# free_port: the first port from 3632 nothing listens on.
 free_port() {
-  local p=3632 used
-  used=$(ss -Htln | awk '{ n = split($4, a, ":"); print a[n] }')
-  while grep -qx "$p" <<<"$used"; do p=$((p + 1)); done
+  local p=3632
+  while listening "$p"; do p=$((p + 1)); done
   printf '%s\n' "$p"
 }
 
@@ -88,11 +90,16 @@ daemon_user() {
 command -v ss >/dev/null || die "ss is missing (apt-get install iproute2)"
 command -v setpriv >/dev/null || die "setpriv is missing (apt-get install util-linux)"
 find_cross
-[ -n "$PORT" ] || PORT=$(free_port)
+if [ -z "$PORT" ]; then PORT=$(free_port)
+elif listening "$PORT"; then die "port $PORT is in use: choose another --port, or leave it out"
+fi
 STATE="$HERE/distcc/$PORT"
 LOG="$STATE/distccd.log"
 mkdir -p "$STATE"
 compiler_list "$STATE/compilers" >"$STATE/cmdlist"
+# Readable by the daemon's user whatever the umask (an unreadable list is a
+# refused job, by scripts/patches/distcc/0002, not an open door).
+chmod 644 "$STATE/cmdlist"
 # Started by root, distccd would change to that user itself, and a change of
 # user clears the death signal: setpriv changes it first, then sets the
 # signal, then execs distccd (no shell between: the signal holds for it).
@@ -113,12 +120,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 # Up when it listens (ss, not a test connection: that would be a failed job
-# in the log); gone means it could not start (its log says why).
+# in the log): this daemon, not another that took the port meanwhile; gone
+# means it could not start (its log says why).
+up=''
 for _ in $(seq 50); do
   kill -0 "$DAEMON" 2>/dev/null || { cat "$LOG" >&2; die "distccd did not start (log: $LOG)"; }
-  if [ -n "$(ss -Htln "sport = :$PORT")" ]; then break; fi
+  if ss -Htlnp "sport = :$PORT" | grep -q "pid=$DAEMON,"; then up=1; break; fi
   sleep 0.1
 done
+[ -n "$up" ] || die "distccd is not listening on 127.0.0.1:$PORT after 5 s (log: $LOG)"
 say "distccd on 127.0.0.1:$PORT, $JOBS jobs, compiler $CROSS (log: $LOG)"
 rc=0
 "$HERE/run-emulator.sh" --distcc "127.0.0.1:$PORT/$JOBS" "${PASS[@]}" || rc=$?

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # run-emulator.sh [OPTION...]: boot this system image under qemu.
 #
-#   --cpus N            virtual CPUs (default: this host's)
+#   --cpus N            virtual CPUs, at most 8 (the virt machine's GICv2
+#                       and the kernel's limit; default: this host's, up to 8)
 #   --mem MB            memory (default 2048)
 #   --share DIR         host directory shared over 9p at /mnt/share
-#                       (security_model=mapped-file; default: none, or
-#                       --run's directory)
+#                       (security_model=mapped-file; default: none)
 #   --scratch FILE      ext4 scratch disk at /home, made (sparse) if missing
 #                       (default scratch.img beside this script)
 #   --scratch-size SIZE size of a new scratch disk (default 4G)
@@ -16,8 +16,9 @@
 #                       nothing else) through socat; the guest's DISTCC_HOSTS
 #                       lists them all (dev-environment.sh adds its own)
 #   --append ARGS       more kernel arguments
-#   --run SCRIPT        non-interactive: run SCRIPT (in the shared directory)
-#                       with bash in the guest, power off, exit with its status
+#   --run SCRIPT        non-interactive: run SCRIPT, a path relative to the
+#                       --share directory (required), with bash in the guest,
+#                       power off, exit with its status
 #   --timeout SECONDS   with --run: stop the guest after this long (exit 124)
 #   --console-log FILE  with --run: the console output (default: a temporary file)
 #   --verbose           the kernel's boot messages too
@@ -28,21 +29,31 @@ HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 
 die() { printf 'run-emulator: error: %s\n' "$*" >&2; exit 2; }
 
+# distcc_spec_ok SPEC: SPEC is HOST:PORT[/JOBS], HOST a plain name or IPv4
+# address (it goes into qemu's -netdev list: no commas or spaces).
+distcc_spec_ok() {
+  [[ $1 =~ ^[A-Za-z0-9._-]+:([0-9]{1,5})(/[1-9][0-9]*)?$ ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] &&
+    [ "${BASH_REMATCH[1]}" -le 65535 ]
+}
+
 # target.conf: ARCH, QEMU, MACHINE, CPU, CONSOLE of this image.
 # shellcheck source=/dev/null
 . "$HERE/target.conf"
 
-CPUS=$(nproc) MEM=2048 SHARE='' SCRATCH="$HERE/scratch.img" SCRATCH_SIZE=4G APPEND='' RUN=''
+MAX_CPUS=8
+CPUS=$(nproc); [ "$CPUS" -le "$MAX_CPUS" ] || CPUS=$MAX_CPUS
+MEM=2048 SHARE='' SCRATCH="$HERE/scratch.img" SCRATCH_SIZE=4G APPEND='' RUN=''
 TIMEOUT='' CONSOLE_LOG='' QUIET=quiet DISTCC=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --cpus) CPUS=${2:-}; [[ $CPUS =~ ^[1-9][0-9]*$ ]] || die "--cpus needs a number"; shift ;;
+    --cpus) CPUS=${2:-}; [[ $CPUS =~ ^[1-9][0-9]*$ && $CPUS -le $MAX_CPUS ]] ||
+      die "--cpus needs a number from 1 to $MAX_CPUS"; shift ;;
     --mem) MEM=${2:-}; [[ $MEM =~ ^[1-9][0-9]*$ ]] || die "--mem needs megabytes"; shift ;;
     --share) SHARE=${2:?--share needs a directory}; [ -d "$SHARE" ] || die "no directory $SHARE"; shift ;;
     --scratch) SCRATCH=${2:?--scratch needs a file}; shift ;;
     --scratch-size) SCRATCH_SIZE=${2:?--scratch-size needs a size}; shift ;;
     --no-scratch) SCRATCH='' ;;
-    --distcc) [[ ${2:-} =~ ^[^:/]+:[0-9]+(/[0-9]+)?$ ]] || die "--distcc takes HOST:PORT[/JOBS]"
+    --distcc) distcc_spec_ok "${2:-}" || die "--distcc takes HOST:PORT[/JOBS] (host: letters, digits, . - _)"
       DISTCC+=("$2"); shift ;;
     --append) APPEND+=" ${2:?--append needs arguments}"; shift ;;
     --run) RUN=${2:?--run needs a script}; shift ;;
@@ -62,13 +73,14 @@ command -v "$QEMU" >/dev/null || die "$QEMU is missing (Debian/Ubuntu: apt-get i
 # qemu_escape VALUE: VALUE inside a qemu -option list (a comma doubled).
 qemu_escape() { printf '%s' "${1//,/,,}"; }
 
-# The --run script: inside the share (which defaults to its directory).
+# The --run script: inside the share, which must be named (the guest gets
+# write access to it: never a directory chosen implicitly).
 RUN_REL=''
 if [ -n "$RUN" ]; then
-  [ -f "$RUN" ] || { [ -n "$SHARE" ] && [ -f "$SHARE/$RUN" ]; } || die "no script $RUN"
-  [ -f "$RUN" ] || RUN="$SHARE/$RUN"
+  [ -n "$SHARE" ] || die "--run needs --share DIR, the directory that holds the script"
+  [[ $RUN == /* ]] || RUN="$SHARE/$RUN"
+  [ -f "$RUN" ] || die "no script $RUN"
   RUN=$(readlink -f "$RUN")
-  [ -n "$SHARE" ] || SHARE=$(dirname "$RUN")
   SHARE=$(readlink -f "$SHARE")
   [[ $RUN == "$SHARE"/* ]] || die "the --run script must be inside the --share directory"
   RUN_REL=${RUN#"$SHARE"/}

@@ -18,7 +18,9 @@ CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 
-CPUS=$(nproc) JOBS=''
+# At most 8: the limit of qemu's virt machine (GICv2) and of the image's kernel.
+CPUS=$(nproc); [ "$CPUS" -le 8 ] || CPUS=8
+JOBS=''
 while [ $# -gt 0 ]; do
   case $1 in
     --cpus) CPUS=${2:?--cpus needs a number}; shift ;;
@@ -36,7 +38,8 @@ done
 # Not under the cache: started by root, distccd runs as nobody, who must
 # reach the compiler (and ~root is closed to others).
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/crossboot-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# Kept when something failed: the error names logs in it.
+trap 'if [ $? = 0 ]; then rm -rf "$WORK"; else printf "kept %s for its logs\n" "$WORK" >&2; fi' EXIT
 chmod 755 "$WORK"
 mkdir -p "$WORK/share"
 tar -xf "$OUT/system-image-aarch64.tar.xz" -C "$WORK"
