@@ -93,7 +93,8 @@ EOF
 check "the script's exit status (7) is run-emulator's" test "$RC" = 7
 
 # Interactive: a prompt on the console, a command typed at it, exit powers off.
-coproc EMU { "$IMG/run-emulator.sh" --no-scratch 2>&1; }
+# (exec: run-emulator.sh execs qemu, so EMU_PID is qemu's, to kill if it hangs)
+coproc EMU { exec "$IMG/run-emulator.sh" --no-scratch 2>&1; }
 # shellcheck disable=SC2153 # EMU_PID is set by coproc
 emu_pid=$EMU_PID prompt="" chunk=""
 while IFS= read -r -d '#' -t 120 chunk <&"${EMU[0]}"; do
@@ -102,7 +103,10 @@ done
 if [ -n "$prompt" ]; then
   printf 'echo typed-$((6*7))\nexit\n' >&"${EMU[1]}"
   rest=$(timeout 60 cat <&"${EMU[0]}" || true)
-else rest=''; kill "$emu_pid" 2>/dev/null || true; fi
+else rest=''; fi
+# cat has seen qemu's end of output, or waited 60 s: a qemu still running did
+# not power off.
+if kill -0 "$emu_pid" 2>/dev/null; then kill "$emu_pid" 2>/dev/null || true; fi
 erc=0
 wait "$emu_pid" || erc=$?
 if [ -n "$prompt" ] && grep -q '^typed-42' <<<"${rest//$'\r'/}" && [ "$erc" = 0 ]; then
@@ -145,13 +149,38 @@ if [ -n "$DLOG" ] && [ "$(grep -c 'COMPILE_OK' "$DLOG")" = 2 ] &&
 else not_ok "distccd's log (${DLOG:-none}) should show 2 jobs"; sed 's/^/#   /' "${DLOG:-/dev/null}" | tail -n 10; fi
 [ "$RC" = 0 ] || { sed 's/^/#   /' "$SCRATCH/dev-env.log" | tail -n 10; show_console; }
 
+# A job that would run a program on the host (gcc's -wrapper) is refused by
+# distccd; the same job without it compiles (the control). probe.i is already
+# preprocessed: the guest sends it as it is, nothing runs there.
+MARK="/tmp/crossboot-wrapper-probe-$$"
+rm -f "$MARK" "$SHARE/out/unsafe.txt"
+rm -rf "$IMG/distcc"
+guest_dev unsafe --no-scratch --cross "$SCRATCH/moved here/cross-compiler-aarch64" <<EOF
+export DISTCC_FALLBACK=0
+cd /tmp && echo 'int probe(void) { return 42; }' >probe.i
+gcc -c probe.i -o control.o; echo "control: \$?" >/mnt/share/out/unsafe.txt
+gcc -wrapper /bin/sh,-c,"touch $MARK" -c probe.i -o wrapped.o; echo "wrapper: \$?" >>/mnt/share/out/unsafe.txt
+EOF
+DLOG=$(find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1)
+check "distcc control: a preprocessed file compiles on the host" grep -qx 'control: 0' "$SHARE/out/unsafe.txt"
+if grep -q '^wrapper: [1-9]' "$SHARE/out/unsafe.txt" && [ ! -e "$MARK" ] &&
+  grep -q -- '-wrapper refused' "${DLOG:-/dev/null}"; then
+  ok "distccd refuses a job with -wrapper: nothing ran on the host"
+else
+  not_ok "distccd and -wrapper ($(tr '\n' ' ' <"$SHARE/out/unsafe.txt" 2>/dev/null); marker: $(ls "$MARK" 2>&1))"
+  tail -n 5 "${DLOG:-/dev/null}" | sed 's/^/#   /'
+fi
+rm -f "$MARK"
+
 # No distccd behind the forwarded port: DISTCC_FALLBACK=0 must fail the compile.
 closed=$(free_port 20000)
 guest nodistcc --no-scratch --distcc "127.0.0.1:$closed" <<'EOF'
 export DISTCC_FALLBACK=0
 cd /tmp && gcc -c /mnt/share/hello.c -o hello.o
 EOF
-if [ "$RC" != 0 ] && [ "$RC" != 124 ] && [ "$RC" != 125 ]; then
+# The script's own failure (its status reported by the guest), with distcc's
+# error on the console: not run-emulator's, not a timeout.
+if [ "$RC" != 0 ] && grep -q "^crossboot-exit-status: $RC\b" "$LOG" && grep -q 'distcc\[[0-9]*\]' "$LOG"; then
   ok "distcc: with no distccd to reach, the compile fails (exit $RC), no silent local fallback"
 else not_ok "distcc: with no distccd to reach, the compile should fail (exit $RC)"; show_console; fi
 
@@ -164,12 +193,14 @@ printf 'sleep 300\n' >"$SHARE/sleep.sh"
 "$IMG/dev-environment.sh" --share "$SHARE" --run sleep.sh --no-scratch --timeout 600 \
   --cross "$SCRATCH/moved here/cross-compiler-aarch64" >/dev/null 2>&1 &
 dev_pid=$!
-for _ in $(seq 100); do pgrep -f "$IMG/bin/distccd" >/dev/null && break; sleep 0.2; done
+started=no
+for _ in $(seq 100); do pgrep -f "$IMG/bin/distccd" >/dev/null && { started=yes; break; }; sleep 0.2; done
 kill -9 "$dev_pid"
 wait "$dev_pid" 2>/dev/null || true
 gone=no
 for _ in $(seq 50); do pgrep -f "$IMG/bin/distccd" >/dev/null || { gone=yes; break; }; sleep 0.1; done
-check "distccd dies with dev-environment.sh killed by SIGKILL" test "$gone" = yes
+if [ "$started" = no ]; then not_ok "distccd did not start for the SIGKILL check"
+else check "distccd dies with dev-environment.sh killed by SIGKILL" test "$gone" = yes; fi
 pkill -f "$IMG/Image" 2>/dev/null || true
 
 # --- a real package through distcc: zlib, with its own tests ------------------
@@ -235,7 +266,6 @@ reach() { if echo | nc -w 5 "\$1" "\$2" >/dev/null 2>&1; then echo "\$1:\$2 open
   reach 10.0.2.100 3632
   reach 10.0.2.101 3632
   reach 10.0.2.2 $((canary + 1))
-  reach 10.0.2.2 22
   reach 10.231.77.1 $canary
 } >/mnt/share/out/reach.txt
 EOF
@@ -255,8 +285,6 @@ else
     ip netns exec "$NS" bash -c 'exec 3<>"/dev/tcp/10.231.77.1/$1"' _ "$canary"
   expect_fail "from the namespace, distccd (10.231.77.1:$port) is not reachable" 'refused|failed|No route' \
     ip netns exec "$NS" bash -c 'exec 3<>"/dev/tcp/10.231.77.1/$1"' _ "$port"
-  expect_fail "from the namespace, distccd is not reachable on its loopback either" 'refused|failed|No route' \
-    ip netns exec "$NS" bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port"
 fi
 touch "$SHARE/go"
 wait "$GUEST" || true
@@ -264,6 +292,5 @@ reach="$SHARE/out/reach.txt"
 check "guest: the forwarded distcc port answers" grep -qx '10.0.2.100:3632 open' "$reach"
 check "guest: no other forwarded address answers" grep -qx '10.0.2.101:3632 closed' "$reach"
 check "guest: a listener on the host's loopback is not reachable" grep -qx "10.0.2.2:$((canary + 1)) closed" "$reach"
-check "guest: the host's ssh port is not reachable" grep -qx '10.0.2.2:22 closed' "$reach"
 check "guest: an address beyond the host is not reachable" grep -qx "10.231.77.1:$canary closed" "$reach"
 finish
