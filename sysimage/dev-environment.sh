@@ -75,16 +75,18 @@ compiler_list() {
   for n in "$dir"/*; do printf '%s\n' "$n"; done
 }
 
-# daemon_user: who distccd runs as when this is started by root (distccd
-# will not stay root); checked to be able to run the compiler.
+# daemon_user: when this is started by root, the user distccd runs as
+# (distccd will not stay root) in RUN_AS, setpriv's arguments for it; checked
+# to be able to run the compiler, and given STATE and LOG.
 daemon_user() {
   local user=nobody
+  RUN_AS=()
   if [ "$(id -u)" != 0 ]; then return 0; fi
   if id distcc >/dev/null 2>&1; then user=distcc; fi
-  setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups test -x "$CROSS/bin/$TRIPLET-gcc" ||
+  RUN_AS=(--reuid="$user" --regid="$(id -g "$user")" --clear-groups)
+  setpriv "${RUN_AS[@]}" test -x "$CROSS/bin/$TRIPLET-gcc" ||
     die "started as root, distccd runs as '$user', who cannot run $CROSS/bin/$TRIPLET-gcc: make its directories readable by others, or run this as a normal user"
-  chown "$user" "$STATE"
-  printf '%s\n' "$user"
+  chown "$user" "$STATE" "$LOG"
 }
 
 command -v ss >/dev/null || die "ss is missing (apt-get install iproute2)"
@@ -103,13 +105,8 @@ chmod 644 "$STATE/cmdlist"
 # Started by root, distccd would change to that user itself, and a change of
 # user clears the death signal: setpriv changes it first, then sets the
 # signal, then execs distccd (no shell between: the signal holds for it).
-RUN_AS=()
-user=$(daemon_user)
 : >"$LOG"
-if [ -n "$user" ]; then
-  chown "$user" "$LOG"
-  RUN_AS=(--reuid="$user" --regid="$(id -g "$user")" --clear-groups)
-fi
+daemon_user
 DISTCC_CMDLIST="$STATE/cmdlist" DISTCC_CMDLIST_NUMWORDS=1 \
   setpriv "${RUN_AS[@]}" --pdeathsig TERM -- "$HERE/bin/distccd" --daemon --no-detach \
   --listen 127.0.0.1 --allow 127.0.0.1 --port "$PORT" --jobs "$JOBS" --log-file "$LOG" \

@@ -67,6 +67,10 @@ free_port() {
   ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
 }
 
+# distccd_log: the log of the host distccd dev-environment.sh last started
+# (each run below starts with no $IMG/distcc).
+distccd_log() { find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1; }
+
 show_console() { tail -n 25 "$LOG" | sed 's/^/#   /'; }
 
 # same_output NAME FILE EXPECTED: the guest wrote the expected output.
@@ -139,7 +143,7 @@ g++ -o exceptions exceptions.o
 ./exceptions >/mnt/share/out/distcc-exceptions.txt'
 rm -rf "$IMG/distcc"
 guest_dev distcc --cross "$SCRATCH/moved here/cross-compiler-aarch64" <<<"$DISTCC_SCRIPT"
-DLOG=$(find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1)
+DLOG=$(distccd_log)
 check "distcc: built in the guest with DISTCC_FALLBACK=0 (exit $RC)" test "$RC" = 0
 same_output "distcc: the C program runs" "$SHARE/out/distcc-hello.txt" "$TOP/tests/programs/hello.expected"
 same_output "distcc: the C++ program runs" "$SHARE/out/distcc-exceptions.txt" "$TOP/tests/programs/exceptions.expected"
@@ -161,7 +165,7 @@ cd /tmp && echo 'int probe(void) { return 42; }' >probe.i
 gcc -c probe.i -o control.o; echo "control: \$?" >/mnt/share/out/unsafe.txt
 gcc -wrapper /bin/sh,-c,"touch $MARK" -c probe.i -o wrapped.o; echo "wrapper: \$?" >>/mnt/share/out/unsafe.txt
 EOF
-DLOG=$(find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1)
+DLOG=$(distccd_log)
 check "distcc control: a preprocessed file compiles on the host" grep -qx 'control: 0' "$SHARE/out/unsafe.txt"
 if grep -q '^wrapper: [1-9]' "$SHARE/out/unsafe.txt" && [ ! -e "$MARK" ] &&
   grep -q -- '-wrapper refused' "${DLOG:-/dev/null}"; then
@@ -220,7 +224,7 @@ make -j4 >/mnt/share/out/zlib-make.txt 2>&1
 make test >/mnt/share/out/zlib-test.txt 2>&1
 find . -name '*.o' -o -name '*.lo' | sort >/mnt/share/out/zlib-objects.txt
 EOF
-  DLOG=$(find "$IMG/distcc" -name distccd.log 2>/dev/null | head -n 1)
+  DLOG=$(distccd_log)
   check "zlib: configure, make and make test in the guest through distcc (exit $RC)" test "$RC" = 0
   zt="$SHARE/out/zlib-test.txt"
   if [ -f "$zt" ] && grep -q '\*\*\* zlib test OK \*\*\*' "$zt" && grep -q '\*\*\* zlib shared test OK \*\*\*' "$zt"; then
