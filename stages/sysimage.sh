@@ -4,8 +4,9 @@
 # system image): Linux (tinyconfig + sysimage/kernel.config), a static
 # busybox, bash and the distcc client in an initramfs with sysimage/init,
 # the native compiler's squashfs image beside it, and for the host
-# run-emulator.sh, dev-environment.sh and a static distccd (built by
-# host-cc, so it runs on any x86_64 Linux). Packaged, relocatable, as
+# run-emulator.sh, dev-environment.sh, distcc-host.sh, the per-job distcc
+# sandbox (distcc-sandbox.sh) and a static distccd (built by host-cc, so it
+# runs on any x86_64 Linux). Packaged, relocatable, as
 # system-image-ARCH.tar.xz with its sources.
 STAGE_DEPS="cross host-cc native-package"
 STAGE_SOURCES="linux busybox bash distcc"
@@ -36,7 +37,9 @@ stage_build() {
     "$img/bin/distccd"
   sysimage_initramfs "$root" "$img/initramfs.cpio.gz"
   cp "$(dep_dir native-package)/native-compiler-$TARGET_ARCH.sqf" "$img/"
-  install -m 755 "$TOP/sysimage/run-emulator.sh" "$TOP/sysimage/dev-environment.sh" "$img/"
+  install -m 755 "$TOP/sysimage/run-emulator.sh" "$TOP/sysimage/dev-environment.sh" \
+    "$TOP/sysimage/distcc-sandbox.sh" "$TOP/sysimage/distcc-host.sh" "$img/"
+  install -m 644 "$TOP/sysimage/distcc-state.sh" "$img/"
   sysimage_settings >"$img/target.conf"
   cp "$TOP/sysimage/README.md" "$img/README.md"
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"

@@ -10,11 +10,16 @@
 #                       (default scratch.img beside this script)
 #   --scratch-size SIZE size of a new scratch disk (default 4G)
 #   --no-scratch        no scratch disk (/home is then in memory)
-#   --distcc HOST:PORT[/JOBS]  a distccd for the guest, repeatable: the i-th
-#                       is 10.0.2.(100+i):3632 in the guest, forwarded by qemu
-#                       (user networking, restrict=on: the guest reaches
-#                       nothing else) through socat; the guest's DISTCC_HOSTS
-#                       lists them all (dev-environment.sh adds its own)
+#   --distcc-sandbox STATE  compile jobs on this host, each in a sandbox of
+#                       its own: qemu runs distcc-sandbox.sh STATE for every
+#                       connection to 10.0.2.100:3632 (nothing listens on
+#                       the host; dev-environment.sh makes STATE)
+#   --distcc HOST:PORT[/JOBS]  another machine's distccd (a compile host,
+#                       distcc-host.sh), repeatable: 10.0.2.(100+i):3632 in
+#                       the guest, after the sandbox if there is one,
+#                       forwarded by qemu (user networking, restrict=on: the
+#                       guest reaches nothing else) through socat; the
+#                       guest's DISTCC_HOSTS lists them all
 #   --append ARGS       more kernel arguments
 #   --run SCRIPT        non-interactive: run SCRIPT, a path relative to the
 #                       --share directory (required), with bash in the guest,
@@ -43,7 +48,7 @@ distcc_spec_ok() {
 MAX_CPUS=8
 CPUS=$(nproc); [ "$CPUS" -le "$MAX_CPUS" ] || CPUS=$MAX_CPUS
 MEM=2048 SHARE='' SCRATCH="$HERE/scratch.img" SCRATCH_SIZE=4G APPEND='' RUN=''
-TIMEOUT='' CONSOLE_LOG='' QUIET=quiet DISTCC=()
+TIMEOUT='' CONSOLE_LOG='' QUIET=quiet DISTCC=() SANDBOX=''
 while [ $# -gt 0 ]; do
   case $1 in
     --cpus) CPUS=${2:-}; [[ $CPUS =~ ^[1-9][0-9]*$ && $CPUS -le $MAX_CPUS ]] ||
@@ -53,6 +58,8 @@ while [ $# -gt 0 ]; do
     --scratch) SCRATCH=${2:?--scratch needs a file}; shift ;;
     --scratch-size) SCRATCH_SIZE=${2:?--scratch-size needs a size}; shift ;;
     --no-scratch) SCRATCH='' ;;
+    --distcc-sandbox) SANDBOX=${2:?--distcc-sandbox needs a state directory}
+      [ -f "$SANDBOX/sandbox.conf" ] || die "no $SANDBOX/sandbox.conf: dev-environment.sh makes it"; shift ;;
     --distcc) distcc_spec_ok "${2:-}" || die "--distcc takes HOST:PORT[/JOBS] (host: letters, digits, . - _)"
       DISTCC+=("$2"); shift ;;
     --append) APPEND+=" ${2:?--append needs arguments}"; shift ;;
@@ -73,6 +80,10 @@ command -v "$QEMU" >/dev/null || die "$QEMU is missing (Debian/Ubuntu: apt-get i
 # qemu_escape VALUE: VALUE inside a qemu -option list (a comma doubled).
 qemu_escape() { printf '%s' "${1//,/,,}"; }
 
+# cmd_quote WORD: WORD quoted for a guestfwd "cmd:" (libslirp splits it as
+# g_shell_parse_argv does: sh's single quotes).
+cmd_quote() { local q="'\\''"; printf "'%s'" "${1//\'/$q}"; }
+
 # The --run script: inside the share, which must be named (the guest gets
 # write access to it: never a directory chosen implicitly).
 RUN_REL=''
@@ -92,14 +103,21 @@ args=(-M "$MACHINE" -cpu "$CPU" -smp "$CPUS" -m "$MEM" -no-reboot
   -device virtio-rng-pci)
 cmdline="console=$CONSOLE panic=-1 $QUIET"
 
-# Network: user mode, restricted; one guestfwd per distccd.
+# Network: user mode, restricted; one guestfwd per distcc host, each a
+# command qemu starts per connection (a "cmd:" forward, not a listener).
 net="user,id=net0,restrict=on" guest_hosts=()
-for i in "${!DISTCC[@]}"; do
-  spec=${DISTCC[i]} jobs=''
+if [ -n "$SANDBOX" ]; then
+  SANDBOX=$(readlink -f "$SANDBOX")
+  jobs=$(sed -n 's/^SANDBOX_JOBS=\([1-9][0-9]*\)$/\1/p' "$SANDBOX/sandbox.conf")
+  net+=",guestfwd=tcp:10.0.2.100:3632-cmd:$(qemu_escape "$(cmd_quote "$HERE/distcc-sandbox.sh") $(cmd_quote "$SANDBOX")")"
+  guest_hosts+=("10.0.2.100:3632${jobs:+/$jobs}")
+fi
+for spec in "${DISTCC[@]}"; do
+  jobs='' addr="10.0.2.$((100 + ${#guest_hosts[@]}))"
   [[ $spec != */* ]] || { jobs=/${spec#*/}; spec=${spec%/*}; }
   # socat's messages would reach the guest in the data stream: not logged.
-  net+=",guestfwd=tcp:10.0.2.$((100 + i)):3632-cmd:socat -lf /dev/null - TCP:${spec%:*}:${spec##*:}"
-  guest_hosts+=("10.0.2.$((100 + i)):3632$jobs")
+  net+=",guestfwd=tcp:$addr:3632-cmd:socat -lf /dev/null - TCP:${spec%:*}:${spec##*:}"
+  guest_hosts+=("$addr:3632$jobs")
 done
 args+=(-netdev "$net" -device "virtio-net-pci,netdev=net0")
 if [ ${#guest_hosts[@]} -gt 0 ]; then

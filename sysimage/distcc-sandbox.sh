@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# distcc-sandbox.sh STATE [-- PROGRAM [ARG...]]
+# distcc-sandbox.sh --check STATE
+#
+# One distcc job in a sandbox of its own. qemu (a guestfwd "cmd:" forward)
+# or socat (a listening compile host) starts this once per connection, with
+# the connection on stdin and stdout; it runs the image's distccd --inetd
+# for that one job inside bubblewrap and is gone when the job ends.
+#
+# What the job sees: the toolchain and distccd read-only (with the host
+# libraries they link, if they are not static), the compiler names it may
+# ask for (/crossboot/compilers, listed in DISTCC_CMDLIST), a private empty
+# /tmp (tmpfs of its own, bounded in bytes and files), its own /proc and a
+# minimal /dev. Nothing else of the host: no /etc, /home, /tmp, the share,
+# the caches, STATE. No network (a namespace with only its own loopback),
+# no other processes (pid namespace), no new user namespaces, no
+# capabilities, a new session. Bounded: CPU seconds and address space per
+# process, bytes per file, wall time per job, jobs at once. Started by root,
+# it runs as an unprivileged user (nobody, or distcc if that user exists).
+#
+# STATE holds sandbox.conf (written by dev-environment.sh or
+# distcc-host.sh), the job slots and distccd.log; it must belong to the
+# user running this and be writable by nobody else.
+# -- PROGRAM runs PROGRAM (inside one of the read-only paths) in the same
+# sandbox instead of distccd (the tests' attacker). --check makes one
+# sandbox running distccd --version and reports what failed.
+set -euo pipefail
+
+die() { printf 'distcc-sandbox: error: %s\n' "$*" >&2; exit 2; }
+
+CHECK=0
+if [ "${1:-}" = --check ]; then CHECK=1; shift; fi
+STATE=${1:-}
+[ -n "$STATE" ] || die "usage: distcc-sandbox.sh [--check] STATE [-- PROGRAM ARG...]"
+shift
+if [ $# -gt 0 ]; then
+  if [ "$1" != -- ] || [ $# -lt 2 ]; then die "after STATE only -- PROGRAM [ARG...]"; fi
+  shift
+fi
+
+# The configuration is read from STATE, maybe as root: only from a
+# directory no one else can change.
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+# shellcheck source=sysimage/distcc-state.sh
+. "${SELF%/*}/distcc-state.sh"
+dir_is_own "$STATE" || die "$STATE is not a directory of this user's that only it can write"
+CONF="$STATE/sandbox.conf"
+if [ ! -f "$CONF" ] || [ -L "$CONF" ] || [ ! -O "$CONF" ]; then
+  die "$CONF is missing or not this user's"
+fi
+
+# Inside a job, stderr is the connection: every message goes to the log,
+# opened here, as the user who started the image, before any change of
+# user, and through a pipe: the job holds no descriptor of a host file it
+# could reopen through /proc.
+if [ "$CHECK" = 0 ]; then exec 2> >(exec cat >>"$STATE/distccd.log"); fi
+
+# sandbox.conf sets: SANDBOX_RO (paths bound read-only at the same place),
+# SANDBOX_DISTCCD, SANDBOX_COMPILERS (NAME=PATH), SANDBOX_RUN_AS (setpriv's
+# arguments to leave root, when started by root), SANDBOX_JOBS,
+# SANDBOX_CPU_SECONDS, SANDBOX_MEM_MB, SANDBOX_SCRATCH_MB, SANDBOX_FILES,
+# SANDBOX_WALL_SECONDS.
+SANDBOX_RO=() SANDBOX_COMPILERS=() SANDBOX_RUN_AS=()
+# shellcheck source=/dev/null
+. "$CONF"
+: "${SANDBOX_DISTCCD:?} ${SANDBOX_JOBS:?} ${SANDBOX_CPU_SECONDS:?} ${SANDBOX_MEM_MB:?}"
+: "${SANDBOX_SCRATCH_MB:?} ${SANDBOX_FILES:?} ${SANDBOX_WALL_SECONDS:?}"
+
+# bwrap_args PROGRAM...: bubblewrap's arguments for one job running
+# PROGRAM, in BWRAP; the command list in CMDLIST. (No subshells: this runs
+# once per compile job.)
+bwrap_args() {
+  local p entry
+  BWRAP=(--unshare-all --unshare-user --disable-userns --die-with-parent --new-session
+    --cap-drop ALL --uid 65534 --gid 65534 --hostname crossboot-job
+    --proc /proc --dev /dev --bind /tmp /tmp --chdir /tmp --dir /crossboot/compilers
+    --clearenv --setenv PATH /crossboot/compilers --setenv TMPDIR /tmp --setenv HOME /tmp
+    --setenv LC_ALL C --setenv DISTCC_CMDLIST /crossboot/cmdlist
+    --setenv DISTCC_CMDLIST_NUMWORDS 1)
+  for p in "${SANDBOX_RO[@]}"; do BWRAP+=(--ro-bind "$p" "$p"); done
+  CMDLIST=''
+  for entry in "${SANDBOX_COMPILERS[@]}"; do
+    BWRAP+=(--symlink "${entry#*=}" "/crossboot/compilers/${entry%%=*}")
+    CMDLIST+="/crossboot/compilers/${entry%%=*}"$'\n'
+  done
+  # The command list, copied in from fd 3 (a here-string below).
+  BWRAP+=(--ro-bind-data 3 /crossboot/cmdlist "$@")
+}
+
+# take_slot: a lock on one of SANDBOX_JOBS slot files in SLOT_FD (at most
+# that many jobs at once; the others wait for a free one, up to the wall
+# time).
+take_slot() {
+  local deadline=$((SECONDS + SANDBOX_WALL_SECONDS)) k
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    for ((k = 1; k <= SANDBOX_JOBS; k++)); do
+      exec {SLOT_FD}<"$STATE/slots/$k"
+      if flock -n "$SLOT_FD"; then return 0; fi
+      exec {SLOT_FD}<&-
+    done
+    sleep 0.05
+  done
+  die "no free job slot in $SANDBOX_WALL_SECONDS s"
+}
+
+if [ $# -gt 0 ]; then prog=("$@")
+elif [ "$CHECK" = 1 ]; then prog=("$SANDBOX_DISTCCD" --version)
+else prog=("$SANDBOX_DISTCCD" --inetd --log-stderr --log-level info)
+fi
+
+bwrap_args "${prog[@]}"
+[ "$CHECK" = 1 ] || take_slot
+
+# Limits every process of the job inherits (bash's ulimit: -v and -f in KiB).
+ulimit -c 0 -t "$SANDBOX_CPU_SECONDS" -v $((SANDBOX_MEM_MB * 1024)) -f $((SANDBOX_SCRATCH_MB * 1024))
+
+# An unprivileged user namespace of the job's own gives it a /tmp that is a
+# tmpfs bounded in bytes and in files (bwrap's own --tmpfs has no file
+# limit), then bwrap builds the sandbox around it. The wall-time limit kills
+# bwrap, whose pid namespace takes every process of the job with it.
+# The slot stays locked by this shell; the job does not get its descriptor.
+rc=0
+(
+  [ -z "${SLOT_FD:-}" ] || exec {SLOT_FD}<&-
+  # shellcheck disable=SC2016 # expanded by that sh
+  exec timeout -s KILL "$SANDBOX_WALL_SECONDS" \
+    setpriv "${SANDBOX_RUN_AS[@]}" --inh-caps=-all -- \
+    unshare --user --map-root-user --mount --propagation private -- \
+    /bin/sh -c 'mount -t tmpfs -o "$1" crossboot-job /tmp && shift && exec bwrap "$@"' sh \
+    "size=${SANDBOX_SCRATCH_MB}m,nr_inodes=$SANDBOX_FILES,mode=1777,nosuid,nodev" "${BWRAP[@]}" \
+    3<<<"$CMDLIST"
+) || rc=$?
+if [ "$CHECK" = 1 ] && [ "$rc" != 0 ]; then
+  die "cannot make a job sandbox (exit $rc): bubblewrap needs unprivileged user namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, or AppArmor's restrict_unprivileged_userns)"
+fi
+[ "$rc" = 0 ] || printf 'distcc-sandbox: job ended with exit %s%s\n' "$rc" \
+  "$([ "$rc" = 137 ] && printf ' (killed: wall time %s s or a limit)' "$SANDBOX_WALL_SECONDS")" >&2
+exit "$rc"

@@ -1,0 +1,132 @@
+# shellcheck shell=bash
+# Sourced by dev-environment.sh and distcc-host.sh: the cross compiler, the
+# state directory and the configuration of distcc-sandbox.sh (the per-job
+# sandbox every compile from the guest or a farm client runs in).
+# Needs HERE (the image directory), ARCH and TRIPLET (target.conf) and die.
+
+# The per-job limits, defaults in one place (dev-environment.sh and
+# distcc-host.sh take --job-cpu, --job-mem, --job-disk, --job-files,
+# --job-time to change them).
+JOB_CPU=600      # CPU seconds, per process of the job
+JOB_MEM=4096     # MiB of address space, per process
+JOB_DISK=1024    # MiB in the job's /tmp (also the largest file)
+JOB_FILES=20000  # files and directories in the job's /tmp
+JOB_TIME=1800    # seconds of wall time for the whole job
+
+# job_limit_option OPTION VALUE: sets the JOB_* variable of OPTION; 1 when
+# OPTION is not a limit, dies on a bad value.
+job_limit_option() {
+  local var
+  case $1 in
+    --job-cpu) var=JOB_CPU ;; --job-mem) var=JOB_MEM ;; --job-disk) var=JOB_DISK ;;
+    --job-files) var=JOB_FILES ;; --job-time) var=JOB_TIME ;;
+    *) return 1 ;;
+  esac
+  [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || die "$1 needs a whole number"
+  printf -v "$var" '%s' "$2"
+}
+
+# find_cross: the cross compiler's top directory, in CROSS (CROSS or
+# $CROSSBOOT_CROSS if set, else beside the image, else the triplet's gcc in
+# PATH).
+find_cross() {
+  local gcc
+  CROSS=${CROSS:-${CROSSBOOT_CROSS:-}}
+  if [ -z "$CROSS" ] && [ -x "$HERE/../cross-compiler-$ARCH/bin/$TRIPLET-gcc" ]; then
+    CROSS="$HERE/../cross-compiler-$ARCH"
+  fi
+  if [ -z "$CROSS" ] && gcc=$(command -v "$TRIPLET-gcc"); then
+    CROSS=$(dirname "$(dirname "$(readlink -f "$gcc")")")
+  fi
+  [ -n "$CROSS" ] || die "no cross compiler: extract cross-compiler-$ARCH.tar.xz beside this directory, or pass --cross DIR"
+  CROSS=$(readlink -f "$CROSS")
+  [ -x "$CROSS/bin/$TRIPLET-gcc" ] || die "$CROSS/bin/$TRIPLET-gcc is missing: --cross takes the cross-compiler-$ARCH directory"
+}
+
+# sandbox_tools: every host program the sandbox needs, or one line naming
+# the missing ones and their packages.
+sandbox_tools() {
+  local pair missing=''
+  for pair in bwrap:bubblewrap unshare:util-linux setpriv:util-linux flock:util-linux \
+    timeout:coreutils mount:mount; do
+    command -v "${pair%%:*}" >/dev/null || missing+=" ${pair%%:*} (${pair#*:})"
+  done
+  [ -z "$missing" ] || die "missing:$missing (apt-get install the packages named)"
+}
+
+# dir_is_own DIR: DIR is a directory (not a link) of this user's that no
+# one else can write.
+dir_is_own() {
+  local st
+  [ -d "$1" ] && [ ! -L "$1" ] && st=$(stat -c '%u %a' "$1") &&
+    [ "${st% *}" = "$EUID" ] && (((8#${st#* } & 8#022) == 0))
+}
+
+# run_as: when this runs as root, setpriv's arguments for the user jobs run
+# as (distcc if there is one, else nobody), one a line.
+run_as() {
+  local user=nobody
+  [ "$EUID" = 0 ] || return 0
+  if id distcc >/dev/null 2>&1; then user=distcc; fi
+  printf '%s\n' "--reuid=$(id -u "$user")" "--regid=$(id -g "$user")" --clear-groups
+}
+
+# own_dir DIR: DIR made (mode 700) when missing; dies when it is not
+# dir_is_own: this user, maybe root, writes logs there and reads the
+# sandbox configuration back.
+own_dir() {
+  [ -e "$1" ] || [ -L "$1" ] || mkdir -m 700 "$1" || die "cannot make $1"
+  dir_is_own "$1" || die "$1 must be a directory of this user's that only it can write (not a link)"
+}
+
+# new_state: a fresh state directory for this run in STATE, under
+# $HERE/distcc (mode 700): its files are created here, never reused, so
+# nothing planted there by a job or another user is followed.
+new_state() {
+  own_dir "$HERE/distcc"
+  STATE=$(mktemp -d "$HERE/distcc/run.XXXXXX") || die "cannot make a state directory in $HERE/distcc"
+  : >"$STATE/distccd.log"
+}
+
+# elf_x86_64 FILE: FILE is an x86-64 ELF file (e_machine 62).
+elf_x86_64() {
+  local h
+  h=$(od -An -tx1 -N20 "$1" 2>/dev/null | tr -d ' \n') || return 1
+  [[ $h == 7f454c46* && ${h:36:4} == 3e00 ]]
+}
+
+# host_libraries PATH...: the host's shared libraries (and program
+# interpreter) that the x86-64 ELF programs under PATH load, one a line: a
+# toolchain linked against this host's libc (the cross stage's) needs them in
+# the sandbox; a static one (the release's) needs none.
+host_libraries() {
+  local f
+  command -v ldd >/dev/null || return 0
+  find "$@" -type f \( -perm -u+x -o -name '*.so*' \) -print0 | while IFS= read -r -d '' f; do
+    elf_x86_64 "$f" || continue
+    ldd "$f" 2>/dev/null || true
+  done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u
+}
+
+# write_sandbox_conf JOBS: STATE/sandbox.conf and JOBS job slots, for the
+# cross compiler CROSS and the image's distccd.
+write_sandbox_conf() {
+  local jobs=$1 n k ro=("$CROSS" "$HERE/bin/distccd") lib comp=()
+  while IFS= read -r lib; do ro+=("$lib"); done < <(host_libraries "$CROSS" "$HERE/bin/distccd")
+  for n in cc gcc "$TRIPLET-gcc" "$TRIPLET-cc"; do comp+=("$n=$CROSS/bin/$TRIPLET-gcc"); done
+  for n in c++ g++ "$TRIPLET-g++" "$TRIPLET-c++"; do comp+=("$n=$CROSS/bin/$TRIPLET-g++"); done
+  mkdir "$STATE/slots"
+  for k in $(seq "$jobs"); do : >"$STATE/slots/$k"; done
+  {
+    printf '# written by %s; read by distcc-sandbox.sh\n' "${0##*/}"
+    printf 'SANDBOX_RO=('; printf ' %q' "${ro[@]}"; printf ' )\n'
+    printf 'SANDBOX_COMPILERS=('; printf ' %q' "${comp[@]}"; printf ' )\n'
+    printf 'SANDBOX_RUN_AS=('; run_as | while IFS= read -r a; do printf ' %q' "$a"; done; printf ' )\n'
+    printf 'SANDBOX_DISTCCD=%q\n' "$HERE/bin/distccd"
+    printf 'SANDBOX_JOBS=%s\n' "$jobs"
+    printf 'SANDBOX_CPU_SECONDS=%s\nSANDBOX_MEM_MB=%s\nSANDBOX_SCRATCH_MB=%s\n' "$JOB_CPU" "$JOB_MEM" "$JOB_DISK"
+    printf 'SANDBOX_FILES=%s\nSANDBOX_WALL_SECONDS=%s\n' "$JOB_FILES" "$JOB_TIME"
+  } >"$STATE/sandbox.conf"
+  "$HERE/distcc-sandbox.sh" --check "$STATE" >/dev/null ||
+    die "the job sandbox does not work here (above); the configuration is $STATE/sandbox.conf"
+}
