@@ -7,9 +7,10 @@
 # the connection on stdin and stdout; it runs the image's distccd --inetd
 # for that one job inside bubblewrap and is gone when the job ends.
 #
-# What the job sees: the toolchain and distccd read-only (with the host
-# libraries they link, if they are not static), the compiler names it may
-# ask for (/crossboot/compilers, listed in DISTCC_CMDLIST), a private empty
+# What the job sees: the toolchain read-only at /crossboot/toolchain (it is
+# relocatable) and distccd at /crossboot/bin (with the host libraries they
+# link, if they are not static, at their own paths), the compiler names it
+# may ask for (/crossboot/compilers, listed in DISTCC_CMDLIST), a private empty
 # /tmp (tmpfs of its own, bounded in bytes and files), its own /proc and a
 # minimal /dev. Nothing else of the host: no /etc, /home, /tmp, the share,
 # the caches, STATE. No network (a namespace with only its own loopback),
@@ -55,15 +56,17 @@ fi
 # could reopen through /proc.
 if [ "$CHECK" = 0 ]; then exec 2> >(exec cat >>"$STATE/distccd.log"); fi
 
-# sandbox.conf sets: SANDBOX_RO (paths bound read-only at the same place),
-# SANDBOX_DISTCCD, SANDBOX_COMPILERS (NAME=PATH), SANDBOX_RUN_AS (setpriv's
+# sandbox.conf sets: SANDBOX_TOOLCHAIN (bound at /crossboot/toolchain),
+# SANDBOX_DISTCCD (at /crossboot/bin/distccd), SANDBOX_RO (more paths bound
+# read-only at their own place), SANDBOX_COMPILERS (NAME=PATH in the
+# toolchain), SANDBOX_RUN_AS (setpriv's
 # arguments to leave root, when started by root), SANDBOX_JOBS,
 # SANDBOX_CPU_SECONDS, SANDBOX_MEM_MB, SANDBOX_SCRATCH_MB, SANDBOX_FILES,
 # SANDBOX_WALL_SECONDS.
 SANDBOX_RO=() SANDBOX_COMPILERS=() SANDBOX_RUN_AS=()
 # shellcheck source=/dev/null
 . "$CONF"
-: "${SANDBOX_DISTCCD:?} ${SANDBOX_JOBS:?} ${SANDBOX_CPU_SECONDS:?} ${SANDBOX_MEM_MB:?}"
+: "${SANDBOX_TOOLCHAIN:?} ${SANDBOX_DISTCCD:?} ${SANDBOX_JOBS:?} ${SANDBOX_CPU_SECONDS:?} ${SANDBOX_MEM_MB:?}"
 : "${SANDBOX_SCRATCH_MB:?} ${SANDBOX_FILES:?} ${SANDBOX_WALL_SECONDS:?}"
 
 # bwrap_args PROGRAM...: bubblewrap's arguments for one job running
@@ -73,18 +76,34 @@ bwrap_args() {
   local p entry
   BWRAP=(--unshare-all --unshare-user --disable-userns --die-with-parent --new-session
     --cap-drop ALL --uid 65534 --gid 65534 --hostname crossboot-job
-    --proc /proc --dev /dev --bind /tmp /tmp --chdir /tmp --dir /crossboot/compilers
+    --proc /proc --dev /dev --chdir /tmp --dir /crossboot/compilers
     --clearenv --setenv PATH /crossboot/compilers --setenv TMPDIR /tmp --setenv HOME /tmp
     --setenv LC_ALL C --setenv DISTCC_CMDLIST /crossboot/cmdlist
     --setenv DISTCC_CMDLIST_NUMWORDS 1)
+  BWRAP+=(--ro-bind "$SANDBOX_TOOLCHAIN" /crossboot/toolchain --ro-bind "$SANDBOX_DISTCCD" /crossboot/bin/distccd)
   for p in "${SANDBOX_RO[@]}"; do BWRAP+=(--ro-bind "$p" "$p"); done
   CMDLIST=''
   for entry in "${SANDBOX_COMPILERS[@]}"; do
-    BWRAP+=(--symlink "${entry#*=}" "/crossboot/compilers/${entry%%=*}")
+    BWRAP+=(--symlink "/crossboot/toolchain/${entry#*=}" "/crossboot/compilers/${entry%%=*}")
     CMDLIST+="/crossboot/compilers/${entry%%=*}"$'\n'
   done
   # The command list, copied in from fd 3 (a here-string below).
   BWRAP+=(--ro-bind-data 3 /crossboot/cmdlist "$@")
+}
+
+# scratch_point: where the job's tmpfs is mounted before bwrap binds it to
+# /tmp, in a mount namespace of the job's own: a standard directory that
+# holds none of the paths the job is given (the mount hides what is under
+# it, there only).
+scratch_point() {
+  local d p
+  for d in /run /mnt /srv /media /var/tmp /opt /tmp; do
+    if [ ! -d "$d" ] || [ -L "$d" ]; then continue; fi
+    for p in "${SANDBOX_RO[@]}"; do [[ $p == "$d" || $p == "$d"/* ]] && continue 2; done
+    SCRATCH_POINT=$d
+    return 0
+  done
+  die "no directory to mount the job's /tmp on (all hold the toolchain)"
 }
 
 # take_slot: a lock on one of SANDBOX_JOBS slot files in SLOT_FD (at most
@@ -104,11 +123,12 @@ take_slot() {
 }
 
 if [ $# -gt 0 ]; then prog=("$@")
-elif [ "$CHECK" = 1 ]; then prog=("$SANDBOX_DISTCCD" --version)
-else prog=("$SANDBOX_DISTCCD" --inetd --log-stderr --log-level info)
+elif [ "$CHECK" = 1 ]; then prog=(/crossboot/bin/distccd --version)
+else prog=(/crossboot/bin/distccd --inetd --log-stderr --log-level info)
 fi
 
 bwrap_args "${prog[@]}"
+scratch_point
 [ "$CHECK" = 1 ] || take_slot
 
 # Limits every process of the job inherits (bash's ulimit: -v and -f in KiB).
@@ -126,8 +146,9 @@ rc=0
   exec timeout -s KILL "$SANDBOX_WALL_SECONDS" \
     setpriv "${SANDBOX_RUN_AS[@]}" --inh-caps=-all -- \
     unshare --user --map-root-user --mount --propagation private -- \
-    /bin/sh -c 'mount -t tmpfs -o "$1" crossboot-job /tmp && shift && exec bwrap "$@"' sh \
-    "size=${SANDBOX_SCRATCH_MB}m,nr_inodes=$SANDBOX_FILES,mode=1777,nosuid,nodev" "${BWRAP[@]}" \
+    /bin/sh -c 'mount -t tmpfs -o "$1" crossboot-job "$2" && shift 2 && exec bwrap "$@"' sh \
+    "size=${SANDBOX_SCRATCH_MB}m,nr_inodes=$SANDBOX_FILES,mode=1777,nosuid,nodev" "$SCRATCH_POINT" \
+    --bind "$SCRATCH_POINT" /tmp "${BWRAP[@]}" \
     3<<<"$CMDLIST"
 ) || rc=$?
 if [ "$CHECK" = 1 ] && [ "$rc" != 0 ]; then

@@ -111,15 +111,16 @@ host_libraries() {
 # write_sandbox_conf JOBS: STATE/sandbox.conf and JOBS job slots, for the
 # cross compiler CROSS and the image's distccd.
 write_sandbox_conf() {
-  local jobs=$1 n k ro=("$CROSS" "$HERE/bin/distccd") lib comp=()
+  local jobs=$1 n k a ro=() lib comp=()
   while IFS= read -r lib; do ro+=("$lib"); done < <(host_libraries "$CROSS" "$HERE/bin/distccd")
-  for n in cc gcc "$TRIPLET-gcc" "$TRIPLET-cc"; do comp+=("$n=$CROSS/bin/$TRIPLET-gcc"); done
-  for n in c++ g++ "$TRIPLET-g++" "$TRIPLET-c++"; do comp+=("$n=$CROSS/bin/$TRIPLET-g++"); done
+  for n in cc gcc "$TRIPLET-gcc" "$TRIPLET-cc"; do comp+=("$n=bin/$TRIPLET-gcc"); done
+  for n in c++ g++ "$TRIPLET-g++" "$TRIPLET-c++"; do comp+=("$n=bin/$TRIPLET-g++"); done
   mkdir "$STATE/slots"
   for k in $(seq "$jobs"); do : >"$STATE/slots/$k"; done
   {
     printf '# written by %s; read by distcc-sandbox.sh\n' "${0##*/}"
-    printf 'SANDBOX_RO=('; printf ' %q' "${ro[@]}"; printf ' )\n'
+    printf 'SANDBOX_TOOLCHAIN=%q\n' "$CROSS"
+    printf 'SANDBOX_RO=('; [ ${#ro[@]} = 0 ] || printf ' %q' "${ro[@]}"; printf ' )\n'
     printf 'SANDBOX_COMPILERS=('; printf ' %q' "${comp[@]}"; printf ' )\n'
     printf 'SANDBOX_RUN_AS=('; run_as | while IFS= read -r a; do printf ' %q' "$a"; done; printf ' )\n'
     printf 'SANDBOX_DISTCCD=%q\n' "$HERE/bin/distccd"
