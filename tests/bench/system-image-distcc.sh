@@ -6,12 +6,17 @@
 # -O2 -c, N at a time, built three ways in one run:
 #  - native: in the system image under qemu (TCG), its own compiler;
 #  - distcc: in the same guest through dev-environment.sh, DISTCC_FALLBACK=0:
-#    preprocessing in the guest, compiling by the host's distccd;
+#    preprocessing in the guest, compiling by the host's distccd, each job
+#    in a sandbox of its own (the product);
+#  - distcc without the sandbox (the reference for its cost): the same
+#    distccd as one daemon on 127.0.0.1, reached through run-emulator.sh's
+#    --distcc forward;
 #  - cross: on this host with the release cross compiler.
 # And, to show what limits distcc, the same files only preprocessed in the
 # guest (distcc's share of the work that stays there). The guest times
 # itself (from /proc/uptime), boot excluded. Prints the times and the
-# ratios. One run; not a test: it gates nothing.
+# ratios, and what one job's sandbox costs (made and gone 20 times, against
+# the same program run bare). One run; not a test: it gates nothing.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
@@ -82,8 +87,39 @@ sed -i '1a export DISTCC_FALLBACK=0' "$WORK/share/bench.sh"
 "$WORK/system-image-aarch64/dev-environment.sh" --cross "$WORK/cross-compiler-aarch64" --cpus "$CPUS" \
   --no-scratch --share "$WORK/share" --run bench.sh --timeout 3600 --console-log "$WORK/distcc.log" \
   >/dev/null 2>"$WORK/dev-env.err" || die "the distcc run failed (log: $WORK/distcc.log)"
-jobs_done=$(grep -c COMPILE_OK "$WORK"/system-image-aarch64/distcc/*/distccd.log || true)
+jobs_done=$(cat "$WORK"/system-image-aarch64/distcc/*/distccd.log | grep -c COMPILE_OK || true)
 [ "$jobs_done" = "$FILES" ] || die "distccd ran $jobs_done jobs, not $FILES"
+msg "distcc without the sandbox: one distccd daemon on 127.0.0.1 (the reference)"
+IMGDIR="$WORK/system-image-aarch64"
+triplet=$(sed -n 's/^TRIPLET=//p' "$IMGDIR/target.conf")
+plain_state=$(mktemp -d "$WORK/plain.XXXXXX")
+chmod 755 "$plain_state"
+for n in cc gcc c++ g++ "$triplet-gcc" "$triplet-g++" "$triplet-cc" "$triplet-c++"; do
+  case $n in *++) t=g++ ;; *) t=gcc ;; esac
+  ln -s "$WORK/cross-compiler-aarch64/bin/$triplet-$t" "$plain_state/$n"
+  printf '%s\n' "$plain_state/$n"
+done >"$WORK/plain.cmdlist"
+chmod 644 "$WORK/plain.cmdlist"
+plain_port=$(awk 'BEGIN { srand(); print 24000 + int(rand() * 4000) }')
+DISTCC_CMDLIST="$WORK/plain.cmdlist" DISTCC_CMDLIST_NUMWORDS=1 "$IMGDIR/bin/distccd" --daemon --no-detach \
+  --listen 127.0.0.1 --allow 127.0.0.1 --port "$plain_port" --jobs "$JOBS" \
+  --log-file "$WORK/plain-distccd.log" --log-level info &
+plain_pid=$!
+sleep 1
+"$IMGDIR/run-emulator.sh" --cpus "$CPUS" --no-scratch --share "$WORK/share" \
+  --distcc "127.0.0.1:$plain_port/$JOBS" --run bench.sh --timeout 3600 --console-log "$WORK/plain.log" \
+  >/dev/null || { kill "$plain_pid"; die "the unsandboxed distcc run failed (log: $WORK/plain.log)"; }
+kill "$plain_pid" 2>/dev/null || true
+wait "$plain_pid" 2>/dev/null || true
+plain_jobs=$(grep -c COMPILE_OK "$WORK/plain-distccd.log" || true)
+[ "$plain_jobs" = "$FILES" ] || die "the reference distccd ran $plain_jobs jobs, not $FILES"
+plain_s=$(seconds_from "$WORK/plain.log")
+
+# One job's sandbox: made, distccd --version run in it, gone; 20 times.
+state=$(dirname "$(find "$IMGDIR/distcc" -name sandbox.conf | head -n 1)")
+ms_of() { local s e; s=$(date +%s%N); for _ in $(seq 20); do "$@" >/dev/null 2>&1; done; e=$(date +%s%N); echo $(( (e - s) / 20000000 )); }
+sandbox_ms=$(ms_of "$IMGDIR/distcc-sandbox.sh" --check "$state")
+bare_ms=$(ms_of "$IMGDIR/bin/distccd" --version)
 msg "cross on this host (-P $JOBS)"
 cross_s=$(cd "$WORK/share/zlib" && s=$(date +%s.%N) &&
   printf '%s\0' ./*.c | xargs -0 -P "$JOBS" -n 1 "$WORK/cross-compiler-aarch64/bin/aarch64-linux-musl-gcc" \
@@ -95,8 +131,12 @@ distcc_s=$(seconds_from "$WORK/distcc.log")
 cpp_s=$(seconds_from "$WORK/cpp.log")
 printf '%d files of zlib %s, -O2, -P %s; guest: %s CPUs under TCG (%s)\n' "$FILES" \
   "$(manifest_get zlib version)" "$JOBS" "$CPUS" "$(sed -n 's/^CPU=//p' "$WORK/system-image-aarch64/target.conf")"
-printf '%-8s %8s s\n' native "$native_s" distcc "$distcc_s" cross "$cross_s" \
-  "cpp-only" "$cpp_s"
+printf '%-18s %8s s\n' native "$native_s" "distcc (sandboxed)" "$distcc_s" \
+  "distcc (no sandbox)" "$plain_s" cross "$cross_s" "cpp-only" "$cpp_s"
+awk -v d="$distcc_s" -v u="$plain_s" 'BEGIN {
+  printf "sandbox / no sandbox: %.3f (%+.1f%% of the distcc time)\n", d / u, 100 * (d - u) / u }'
+printf 'one job sandbox, made and gone (distccd --version in it): %s ms; distccd --version alone: %s ms\n' \
+  "$sandbox_ms" "$bare_ms"
 awk -v n="$native_s" -v d="$distcc_s" -v c="$cross_s" -v p="$cpp_s" 'BEGIN {
   printf "native / distcc: %.1f\nnative / cross:  %.1f\ndistcc / cross:  %.1f\n", n / d, n / c, d / c
   printf "preprocessing in the guest: %.0f%% of the distcc time; distcc can be at most %.1fx native\n",
