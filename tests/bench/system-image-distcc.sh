@@ -36,8 +36,11 @@ while [ $# -gt 0 ]; do
 done
 JOBS=${JOBS:-$((CPUS * 2))}
 OUT="$TOP/out/aarch64"
-for f in system-image-aarch64.tar.xz cross-compiler-aarch64.tar.xz; do
-  [ -s "$OUT/$f" ] || die "$OUT/$f is missing: ./build.sh aarch64 sysimage (and canadian-package) first"
+CROSS_TAR="$OUT/cross-compiler-aarch64.tar.xz"
+# Without the release (static) compiler, the cross stage's package.
+[ -s "$CROSS_TAR" ] || CROSS_TAR="$OUT/cross-package/cross-compiler-aarch64.tar.xz"
+for f in "$OUT/system-image-aarch64.tar.xz" "$CROSS_TAR"; do
+  [ -s "$f" ] || die "$f is missing: ./build.sh aarch64 sysimage (and canadian-package) first"
 done
 
 # Not under the cache: started by root, distccd runs as nobody, who must
@@ -48,7 +51,7 @@ trap 'if [ $? = 0 ]; then rm -rf "$WORK"; else printf "kept %s for its logs\n" "
 chmod 755 "$WORK"
 mkdir -p "$WORK/share"
 tar -xf "$OUT/system-image-aarch64.tar.xz" -C "$WORK"
-tar -xf "$OUT/cross-compiler-aarch64.tar.xz" -C "$WORK"
+tar -xf "$CROSS_TAR" -C "$WORK"
 zsrc=$(source_dir zlib)
 mkdir "$WORK/share/zlib"
 cp "$zsrc"/*.c "$zsrc"/*.h "$zsrc"/test/example.c "$zsrc"/test/minigzip.c "$WORK/share/zlib/"
