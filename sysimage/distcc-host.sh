@@ -13,7 +13,8 @@
 #   --port N        the port (default 3632)
 #   --cross DIR     the cross compiler (as dev-environment.sh)
 #   --jobs N        compile jobs at once (default: this host's CPUs)
-#   --job-cpu S, --job-mem MB, --job-disk MB, --job-files N, --job-time S
+#   --job-cpu S, --job-mem MB, --job-disk MB, --job-files N, --job-time S,
+#   --job-procs N
 #                   per-job limits (as dev-environment.sh)
 #
 # State and logs: distcc/run.XXXXXX/ beside this script (distccd.log, the

@@ -15,8 +15,9 @@
 # minimal /dev. Nothing else of the host: no /etc, /home, /tmp, the share,
 # the caches, STATE. No network (a namespace with only its own loopback),
 # no other processes (pid namespace), no new user namespaces, no
-# capabilities, a new session. Bounded: CPU seconds and address space per
-# process, bytes per file, wall time per job, jobs at once. Started by root,
+# capabilities, a new session, no descriptor but its connection's. Bounded:
+# CPU seconds and address space per process, bytes per file, bytes and files
+# in /tmp, processes, wall time per job, jobs at once. Started by root,
 # it runs as an unprivileged user (nobody, or distcc if that user exists).
 #
 # STATE holds sandbox.conf (written by dev-environment.sh or
@@ -62,12 +63,12 @@ if [ "$CHECK" = 0 ]; then exec 2> >(exec cat >>"$STATE/distccd.log"); fi
 # toolchain), SANDBOX_RUN_AS (setpriv's
 # arguments to leave root, when started by root), SANDBOX_JOBS,
 # SANDBOX_CPU_SECONDS, SANDBOX_MEM_MB, SANDBOX_SCRATCH_MB, SANDBOX_FILES,
-# SANDBOX_WALL_SECONDS.
+# SANDBOX_WALL_SECONDS, SANDBOX_PROCS.
 SANDBOX_RO=() SANDBOX_COMPILERS=() SANDBOX_RUN_AS=()
 # shellcheck source=/dev/null
 . "$CONF"
 : "${SANDBOX_TOOLCHAIN:?} ${SANDBOX_DISTCCD:?} ${SANDBOX_JOBS:?} ${SANDBOX_CPU_SECONDS:?} ${SANDBOX_MEM_MB:?}"
-: "${SANDBOX_SCRATCH_MB:?} ${SANDBOX_FILES:?} ${SANDBOX_WALL_SECONDS:?}"
+: "${SANDBOX_SCRATCH_MB:?} ${SANDBOX_FILES:?} ${SANDBOX_WALL_SECONDS:?} ${SANDBOX_PROCS:?}"
 
 # bwrap_args PROGRAM...: bubblewrap's arguments for one job running
 # PROGRAM, in BWRAP; the command list in CMDLIST. (No subshells: this runs
@@ -131,8 +132,10 @@ bwrap_args "${prog[@]}"
 scratch_point
 [ "$CHECK" = 1 ] || take_slot
 
-# Limits every process of the job inherits (bash's ulimit: -v and -f in KiB).
-ulimit -c 0 -t "$SANDBOX_CPU_SECONDS" -v $((SANDBOX_MEM_MB * 1024)) -f $((SANDBOX_SCRATCH_MB * 1024))
+# Limits every process of the job inherits (bash's ulimit: -v and -f in
+# KiB; -u counts the processes of the user jobs run as).
+ulimit -c 0 -n 1024 -t "$SANDBOX_CPU_SECONDS" -v $((SANDBOX_MEM_MB * 1024)) \
+  -f $((SANDBOX_SCRATCH_MB * 1024)) -u "$SANDBOX_PROCS"
 
 # An unprivileged user namespace of the job's own gives it a /tmp that is a
 # tmpfs bounded in bytes and in files (bwrap's own --tmpfs has no file
@@ -141,7 +144,12 @@ ulimit -c 0 -t "$SANDBOX_CPU_SECONDS" -v $((SANDBOX_MEM_MB * 1024)) -f $((SANDBO
 # The slot stays locked by this shell; the job does not get its descriptor.
 rc=0
 (
-  [ -z "${SLOT_FD:-}" ] || exec {SLOT_FD}<&-
+  # Only the connection (0, 1), the log (2) and the command list (3) go in:
+  # every other descriptor this was started with is closed.
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd<&-" 2>/dev/null || true; fi
+  done
   # shellcheck disable=SC2016 # expanded by that sh
   exec timeout -s KILL "$SANDBOX_WALL_SECONDS" \
     setpriv "${SANDBOX_RUN_AS[@]}" --inh-caps=-all -- \

@@ -6,12 +6,13 @@
 
 # The per-job limits, defaults in one place (dev-environment.sh and
 # distcc-host.sh take --job-cpu, --job-mem, --job-disk, --job-files,
-# --job-time to change them).
+# --job-time, --job-procs to change them).
 JOB_CPU=600      # CPU seconds, per process of the job
 JOB_MEM=4096     # MiB of address space, per process
 JOB_DISK=1024    # MiB in the job's /tmp (also the largest file)
 JOB_FILES=20000  # files and directories in the job's /tmp
 JOB_TIME=1800    # seconds of wall time for the whole job
+JOB_PROCS=512    # processes at once (of the user jobs run as)
 
 # job_limit_option OPTION VALUE: sets the JOB_* variable of OPTION; 1 when
 # OPTION is not a limit, dies on a bad value.
@@ -19,7 +20,7 @@ job_limit_option() {
   local var
   case $1 in
     --job-cpu) var=JOB_CPU ;; --job-mem) var=JOB_MEM ;; --job-disk) var=JOB_DISK ;;
-    --job-files) var=JOB_FILES ;; --job-time) var=JOB_TIME ;;
+    --job-files) var=JOB_FILES ;; --job-time) var=JOB_TIME ;; --job-procs) var=JOB_PROCS ;;
     *) return 1 ;;
   esac
   [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || die "$1 needs a whole number"
@@ -126,7 +127,7 @@ write_sandbox_conf() {
     printf 'SANDBOX_DISTCCD=%q\n' "$HERE/bin/distccd"
     printf 'SANDBOX_JOBS=%s\n' "$jobs"
     printf 'SANDBOX_CPU_SECONDS=%s\nSANDBOX_MEM_MB=%s\nSANDBOX_SCRATCH_MB=%s\n' "$JOB_CPU" "$JOB_MEM" "$JOB_DISK"
-    printf 'SANDBOX_FILES=%s\nSANDBOX_WALL_SECONDS=%s\n' "$JOB_FILES" "$JOB_TIME"
+    printf 'SANDBOX_FILES=%s\nSANDBOX_WALL_SECONDS=%s\nSANDBOX_PROCS=%s\n' "$JOB_FILES" "$JOB_TIME" "$JOB_PROCS"
   } >"$STATE/sandbox.conf"
   "$HERE/distcc-sandbox.sh" --check "$STATE" >/dev/null ||
     die "the job sandbox does not work here (above); the configuration is $STATE/sandbox.conf"

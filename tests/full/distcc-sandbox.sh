@@ -84,7 +84,8 @@ wait_listen() {
 # The product: distcc-host.sh on loopback (its jobs sandboxed), small limits.
 SPORT=$(free_port 23632)
 "$IMG/distcc-host.sh" --listen 127.0.0.1 --allow 127.0.0.1 --port "$SPORT" --cross "$CROSS" --jobs 2 \
-  --job-cpu 5 --job-mem 2048 --job-disk 64 --job-files 500 --job-time 120 >"$SCRATCH/host.log" 2>&1 &
+  --job-cpu 5 --job-mem 2048 --job-disk 64 --job-files 500 --job-time 120 --job-procs 60 \
+  >"$SCRATCH/host.log" 2>&1 &
 HOST_PID=$!
 # The control: the same distccd, the same compilers, no sandbox.
 CPORT=$(free_port $((SPORT + 1)))
@@ -263,12 +264,20 @@ pair "running 8 s of CPU (limit 5 s)" "$BB timeout 8 $BB sh -c 'while :; do :; d
 pair "making a user namespace" "$BB unshare -U true 2>/dev/null && echo harm"
 in_sandbox "$BB touch /crossboot/toolchain/bin/x 2>/dev/null && echo harm"
 check "sandbox: the toolchain is read-only" test "$(grep -c '^harm' <<<"$SENT")" = 0
+exec 7<"$SECRET"
+in_sandbox "$BB ls /proc/self/fd"
+exec 7<&-
+check "sandbox: no descriptor but 0-3 gets in (one of the caller's was open: $(tr '\n' ' ' <<<"$SENT"))" \
+  test "$(tr '\n' ' ' <<<"$SENT")" = "0 1 2 3 "
 in_sandbox "$BB ls /"
 check "sandbox: its root holds only the toolchain's path, /crossboot, /proc, /dev, /tmp (and what libraries need)" \
   bash -c '! grep -Eqx "etc|home|root|var|srv|mnt|run|opt|sys" <<<"$1"' _ "$SENT"
 in_sandbox "$BB ls -A /tmp"
 if [ -z "$SENT" ]; then ok "sandbox: /tmp is empty at the start of a job"
 else not_ok "sandbox: /tmp at the start of a job holds: $SENT"; fi
+# Last: the control leaves nobody's 100 processes for 2 s, which count.
+pair "starting 100 processes (limit 60)" "i=0; while [ \$i -lt 100 ]; do $BB sleep 2 & i=\$((i+1)); done; [ \$i = 100 ] && echo harm"
+sleep 3
 mv "$STATE/sandbox.conf.product" "$STATE/sandbox.conf"
 
 # --- the state directory ----------------------------------------------------------
