@@ -130,9 +130,17 @@ if [ -f "$HERE/native-compiler-$ARCH.sqf" ]; then
     -device "virtio-blk-pci,drive=compiler,serial=crossboot-compiler")
 fi
 if [ -n "$SCRATCH" ]; then
-  if [ ! -e "$SCRATCH" ]; then
+  # qemu writes to the scratch disk as whoever runs this (maybe root): only
+  # a plain file of that user's, never a link someone else planted (made
+  # with O_EXCL when new).
+  if [ -e "$SCRATCH" ] || [ -L "$SCRATCH" ]; then
+    if [ -L "$SCRATCH" ] || [ ! -f "$SCRATCH" ] || [ ! -O "$SCRATCH" ]; then
+      die "the scratch disk $SCRATCH must be a plain file of this user's (not a link): remove it, or use --scratch FILE"
+    fi
+  else
     command -v mkfs.ext4 >/dev/null || PATH=$PATH:/sbin:/usr/sbin
     command -v mkfs.ext4 >/dev/null || die "mkfs.ext4 is missing (apt-get install e2fsprogs)"
+    (set -C; : >"$SCRATCH") 2>/dev/null || die "cannot create $SCRATCH"
     truncate -s "$SCRATCH_SIZE" "$SCRATCH"
     mkfs.ext4 -q -F -L scratch -E root_owner=0:0 "$SCRATCH" || { rm -f "$SCRATCH"; die "cannot make $SCRATCH"; }
   fi

@@ -299,6 +299,12 @@ check "the file behind the planted link is untouched" grep -qx untouched "$VICTI
 rm -rf "$PIMG/distcc"; ln -s "$SCRATCH/harm" "$PIMG/distcc"
 expect_fail "dev-environment.sh refuses a state directory that is a link" "must be a directory of this user's" \
   "$PIMG/dev-environment.sh" --cross "$CROSS" --no-scratch
+# The scratch disk qemu writes to, planted as a link: refused before qemu runs.
+rm -rf "$PIMG/distcc"
+ln -s "$VICTIM" "$PIMG/scratch.img"
+expect_fail "run-emulator.sh refuses a scratch disk that is a link" "must be a plain file of this user's" \
+  timeout 30 "$PIMG/run-emulator.sh" --cpus 1
+check "the file behind the planted scratch disk is untouched" grep -qx untouched "$VICTIM"
 printf 'changed\n' >"$SCRATCH/planted-link-control" && ln -sf "$VICTIM" "$SCRATCH/planted-link-control"
 printf 'written through\n' >"$SCRATCH/planted-link-control"
 check "control: a plain write follows such a link" grep -qx 'written through' "$VICTIM"
