@@ -25,11 +25,12 @@ mkdir -p "$LOGS"
 
 # command:Debian-package pairs the tests need beyond build.sh's own.
 TEST_TOOLS="shellcheck:shellcheck qemu-aarch64-static:qemu-user-static valgrind:valgrind
-clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu cmake:cmake meson:meson
+bwrap:bubblewrap distccd:distcc busybox:busybox-static socat:socat
+clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu aarch64-linux-gnu-g++-12:g++-12-aarch64-linux-gnu
+cmake:cmake meson:meson
 ninja:ninja-build mmdebstrap:mmdebstrap"
 # Only --full's tests need these (the system image, the reproducibility report).
-FULL_TEST_TOOLS="qemu-system-aarch64:qemu-system-arm socat:socat diffoscope:diffoscope-minimal
-bwrap:bubblewrap distcc:distcc busybox:busybox-static"
+FULL_TEST_TOOLS="qemu-system-aarch64:qemu-system-arm diffoscope:diffoscope-minimal"
 # Files (not commands) some tests need, with their packages.
 TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# The distcc job sandbox's policy (sysimage/distcc-sandbox.sh), without a
+# build: a stand-in image made of the repository's sysimage scripts with
+# Debian's distccd (dynamically linked: the sandbox must bind its
+# libraries), its state made by the product's own functions (as
+# dev-environment.sh makes it), and code running in a job as an attacker
+# who got that far would run it: busybox (static) in the sandbox tries the
+# network, a secret file, /etc/passwd, other processes, a host directory,
+# more bytes, files, memory, CPU time and processes than the limits, a new
+# user namespace, the toolchain, descriptors of its caller's, /tmp left by
+# others. Each attempt is first made outside the sandbox, as nobody: the
+# control that shows it would do harm. Then state directories planted by
+# another user, or as a link, are refused, and nothing is written through
+# them. tests/full/distcc-sandbox.sh attacks the real image's distccd
+# through its protocol.
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+# Started as root, jobs run as nobody, who must reach the toolchain.
+chmod 755 "$SCRATCH"
+
+need=''
+for pair in distccd:distcc bwrap:bubblewrap socat:socat busybox:busybox-static setpriv:util-linux; do
+  command -v "${pair%%:*}" >/dev/null || need+=" ${pair#*:}"
+done
+if [ -n "$need" ]; then skip "distcc sandbox policy" "missing:$need (tests/run.sh installs them)"; finish; fi
+if [ "$(id -u)" != 0 ]; then skip "distcc sandbox policy" "needs root (the controls run as nobody)"; finish; fi
+
+# The stand-in image and toolchain, under a path with a space.
+IMG="$SCRATCH/un packed/system-image-aarch64"
+CROSS="$SCRATCH/un packed/cross-compiler-aarch64"
+mkdir -p "$IMG/bin" "$CROSS/bin"
+for f in run-emulator.sh dev-environment.sh distcc-sandbox.sh distcc-host.sh distcc-state.sh; do
+  cp "$TOP/sysimage/$f" "$IMG/"
+done
+cp "$(command -v distccd)" "$IMG/bin/distccd"
+printf 'ARCH=aarch64\nTRIPLET=aarch64-linux-musl\nQEMU=qemu-system-aarch64\n' >"$IMG/target.conf"
+cp "$(type -P true)" "$CROSS/bin/aarch64-linux-musl-gcc"
+cp "$(type -P true)" "$CROSS/bin/aarch64-linux-musl-g++"
+# The state as dev-environment.sh makes it, with small limits.
+STATE=$(bash -c 'HERE=$1 CROSS=$2; . "$HERE/target.conf"
+  die() { printf "%s\n" "$*" >&2; exit 2; }
+  . "$HERE/distcc-state.sh"
+  JOB_CPU=5 JOB_MEM=2048 JOB_DISK=64 JOB_FILES=500 JOB_TIME=120 JOB_PROCS=60
+  sandbox_tools; find_cross; new_state; write_sandbox_conf 2; printf "%s\n" "$STATE"' _ "$IMG" "$CROSS" 2>&1) ||
+  { not_ok "making the sandbox's state: $STATE"; finish; }
+check "the state directory is the user's, mode 700" test "$(stat -c '%U %a' "$STATE")" = "root 700"
+check "sandbox.conf binds distccd's shared libraries (it is not static)" grep -q 'libc\.so' "$STATE/sandbox.conf"
+
+HARM="$SCRATCH/harm"
+mkdir -m 1777 "$HARM"
+SECRET="$SCRATCH/secret.txt"
+MARK="crossboot_secret_$$_$RANDOM"
+printf '%s secret;\n' "$MARK" >"$SECRET"
+chmod 644 "$SECRET"
+
+# free_port FROM: the first TCP port from FROM that nothing on this host uses.
+free_port() {
+  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
+}
+
+# As if an attacker got a shell in the sandbox: busybox (static) run by
+# distcc-sandbox.sh with the state's own configuration, plus busybox.
+
+BB=$(readlink -f "$(command -v busybox)")
+cp "$STATE/sandbox.conf" "$STATE/sandbox.conf.product"
+printf 'SANDBOX_RO+=(%q)\n' "$BB" >>"$STATE/sandbox.conf"
+CANARY=$(free_port 25632)
+socat "TCP-LISTEN:$CANARY,bind=127.0.0.1,fork,reuseaddr" SYSTEM:'echo canary' &
+CANARY_PID=$!
+trap 'kill "$CANARY_PID" 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
+for _ in $(seq 100); do [ -z "$(ss -Htln "sport = :$CANARY")" ] || break; sleep 0.1; done
+
+# in_sandbox SCRIPT: SCRIPT run by busybox sh in a job sandbox; its output
+# in SENT. in_host SCRIPT: the same without the sandbox (the control), as
+# nobody.
+in_sandbox() { SENT=$("$IMG/distcc-sandbox.sh" "$STATE" -- "$BB" sh -c "$1" 2>&1 </dev/null) || true; }
+in_host() { SENT=$(cd /tmp && setpriv --reuid=nobody --regid=nogroup --clear-groups "$BB" sh -c "$1" 2>&1 </dev/null) || true; }
+
+# pair NAME SCRIPT: SCRIPT prints "harm" when the attack worked.
+pair() {
+  in_host "$2"
+  if grep -q '^harm' <<<"$SENT"; then ok "control: $1 works outside the sandbox"
+  else not_ok "control: $1 did not work outside the sandbox: the test cannot tell"; printf '%s\n' "$SENT" | tail -n 3 | sed 's/^/#   /'; fi
+  in_sandbox "$2"
+  if grep -q '^harm' <<<"$SENT"; then not_ok "sandbox: $1 worked"; printf '%s\n' "$SENT" | tail -n 3 | sed 's/^/#   /'
+  else ok "sandbox: $1 fails"; fi
+}
+pair "connecting to a host listener on 127.0.0.1" \
+  "echo | $BB timeout 5 $BB nc 127.0.0.1 $CANARY 2>/dev/null | grep -q canary && echo harm"
+pair "reading the secret" "$BB cat '$SECRET' 2>/dev/null | grep -q $MARK && echo harm"
+pair "reading /etc/passwd" "$BB grep -q '^root:' /etc/passwd 2>/dev/null && echo harm"
+pair "seeing other processes" "[ \$($BB ls /proc | $BB grep -c '^[0-9]') -gt 10 ] && echo harm"
+pair "writing into a host directory" "$BB touch '$HARM/x' 2>/dev/null && echo harm"
+pair "writing 100 MB (limit 64)" "$BB dd if=/dev/zero of=/tmp/crossboot-big-\$\$ bs=1M count=100 2>/dev/null && echo harm; $BB rm -f /tmp/crossboot-big-\$\$"
+pair "making 1000 files (limit 500)" "d=/tmp/crossboot-files-\$\$; $BB mkdir \$d; i=0; while [ \$i -lt 1000 ] && : 2>/dev/null >\$d/\$i; do i=\$((i+1)); done; [ \$i = 1000 ] && echo harm; $BB rm -rf \$d"
+pair "allocating 3 GB (limit 2048 MB)" "$BB dd if=/dev/zero of=/dev/null bs=3000M count=1 2>/dev/null && echo harm"
+pair "running 8 s of CPU (limit 5 s)" "$BB timeout 8 $BB sh -c 'while :; do :; done'; [ \$? = 143 ] && echo harm"
+pair "making a user namespace" "$BB unshare -U true 2>/dev/null && echo harm"
+in_sandbox "$BB touch /crossboot/toolchain/bin/x 2>/dev/null && echo harm"
+check "sandbox: the toolchain is read-only" test "$(grep -c '^harm' <<<"$SENT")" = 0
+exec 7<"$SECRET"
+in_sandbox "$BB ls /proc/self/fd"
+exec 7<&-
+check "sandbox: no descriptor but 0-3 gets in (one of the caller's was open: $(tr '\n' ' ' <<<"$SENT"))" \
+  test "$(tr '\n' ' ' <<<"$SENT")" = "0 1 2 3 "
+in_sandbox "$BB ls /"
+check "sandbox: its root holds only the toolchain's path, /crossboot, /proc, /dev, /tmp (and what libraries need)" \
+  bash -c '! grep -Eqx "etc|home|root|var|srv|mnt|run|opt|sys" <<<"$1"' _ "$SENT"
+in_sandbox "$BB ls -A /tmp"
+if [ -z "$SENT" ]; then ok "sandbox: /tmp is empty at the start of a job"
+else not_ok "sandbox: /tmp at the start of a job holds: $SENT"; fi
+# Last: the control leaves nobody's 100 processes for 2 s, which count.
+pair "starting 100 processes (limit 60)" "i=0; while [ \$i -lt 100 ]; do $BB sleep 2 & i=\$((i+1)); done; [ \$i = 100 ] && echo harm"
+sleep 3
+mv "$STATE/sandbox.conf.product" "$STATE/sandbox.conf"
+kill "$CANARY_PID" 2>/dev/null || true
+
+# --- the state directory ----------------------------------------------------------
+# A state directory another user (nobody) owns, holding a link to a file of
+# root's: refused, the file untouched. Control: writing through that link
+# (as a naive script would) changes the file.
+VICTIM="$SCRATCH/victim"
+printf 'untouched\n' >"$VICTIM"
+mkdir -p "$SCRATCH/planted"
+cp -a "$IMG" "$SCRATCH/planted/img"
+PIMG="$SCRATCH/planted/img"
+rm -rf "$PIMG/distcc"; mkdir "$PIMG/distcc"; chown nobody "$PIMG/distcc"
+ln -s "$VICTIM" "$PIMG/distcc/distccd.log"
+expect_fail "dev-environment.sh refuses a state directory another user owns" "must be a directory of this user's" \
+  "$PIMG/dev-environment.sh" --cross "$CROSS" --no-scratch
+expect_fail "distcc-host.sh refuses it too" "must be a directory of this user's" \
+  "$PIMG/distcc-host.sh" --listen 127.0.0.1 --allow 127.0.0.1 --port "$(free_port 24632)" --cross "$CROSS"
+check "the file behind the planted link is untouched" grep -qx untouched "$VICTIM"
+rm -rf "$PIMG/distcc"; ln -s "$SCRATCH/harm" "$PIMG/distcc"
+expect_fail "dev-environment.sh refuses a state directory that is a link" "must be a directory of this user's" \
+  "$PIMG/dev-environment.sh" --cross "$CROSS" --no-scratch
+printf 'changed\n' >"$SCRATCH/planted-link-control" && ln -sf "$VICTIM" "$SCRATCH/planted-link-control"
+printf 'written through\n' >"$SCRATCH/planted-link-control"
+check "control: a plain write follows such a link" grep -qx 'written through' "$VICTIM"
+finish
