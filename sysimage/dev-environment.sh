@@ -19,7 +19,7 @@
 #   --job-disk MB   a job's /tmp, and its largest file (default 1024)
 #   --job-files N   files in a job's /tmp (default 20000)
 #   --job-time S    wall time of a job (default 1800)
-#   --job-procs N   processes at once, all jobs together (default 512)
+#   --job-procs N   processes of a job at once (default 64)
 #
 # State and the log of this run: distcc/run.XXXXXX/ beside this script
 # (distccd.log: one COMPILE_OK line per job), made fresh for each run,

@@ -15,18 +15,24 @@
 # minimal /dev. Nothing else of the host: no /etc, /home, /tmp, the share,
 # the caches, STATE. No network (a namespace with only its own loopback),
 # no other processes (pid namespace), no new user namespaces, no
-# capabilities, a new session, no descriptor but its connection's. Bounded:
-# CPU seconds and address space per process, bytes per file, bytes and files
-# in /tmp, processes, wall time per job, jobs at once. Started by root,
-# it runs as an unprivileged user (nobody, or distcc if that user exists).
+# capabilities, a new session and a new, empty session keyring, no
+# descriptor but its connection's. Bounded: CPU seconds and address space per
+# process, bytes per file, bytes and files in /tmp, processes, wall time,
+# lines it can log; at most JOBS run and 2 x JOBS wait at once (more
+# connections are refused at once). Started by root, it runs as an
+# unprivileged user (nobody, or distcc if that user exists).
 #
 # STATE holds sandbox.conf (written by dev-environment.sh or
 # distcc-host.sh), the job slots and distccd.log; it must belong to the
 # user running this and be writable by nobody else.
 # -- PROGRAM runs PROGRAM (inside one of the read-only paths) in the same
 # sandbox instead of distccd (the tests' attacker). --check makes one
-# sandbox running distccd --version and reports what failed.
+# sandbox running distccd --version and the compiler's --version, and
+# reports what failed.
 set -euo pipefail
+# Until the log is open, stderr is the connection: nothing of the host's
+# goes to the guest.
+[ "${1:-}" = --check ] || exec 2>/dev/null
 
 die() { printf 'distcc-sandbox: error: %s\n' "$*" >&2; exit 2; }
 
@@ -51,11 +57,17 @@ if [ ! -f "$CONF" ] || [ -L "$CONF" ] || [ ! -O "$CONF" ]; then
   die "$CONF is missing or not this user's"
 fi
 
-# Inside a job, stderr is the connection: every message goes to the log,
-# opened here, as the user who started the image, before any change of
-# user, and through a pipe: the job holds no descriptor of a host file it
-# could reopen through /proc.
-if [ "$CHECK" = 0 ]; then exec 2> >(exec cat >>"$STATE/distccd.log"); fi
+# Every message of a job goes to the log, opened here, as the user who
+# started the image, before any change of user, and through a pipe: the job
+# holds no descriptor of a host file it could reopen through /proc. Each
+# line is marked with the job's number, and a job logs at most 1 MiB.
+# (keyctl's "Joined session keyring" line, one a job, is left out.)
+if [ "$CHECK" = 0 ]; then
+  exec 2> >(exec awk -v job="job $$" '/^Joined session keyring: [0-9]+$/ { next }
+    { n += length($0) + 1; if (n > 1048576) exit; print job ": " $0; fflush() }' >>"$STATE/distccd.log")
+else
+  exec 2> >(exec grep -v '^Joined session keyring: [0-9]*$' >&2)
+fi
 
 # sandbox.conf sets: SANDBOX_TOOLCHAIN (bound at /crossboot/toolchain),
 # SANDBOX_DISTCCD (at /crossboot/bin/distccd), SANDBOX_RO (more paths bound
@@ -100,68 +112,84 @@ scratch_point() {
   local d p
   for d in /run /mnt /srv /media /var/tmp /opt /tmp; do
     if [ ! -d "$d" ] || [ -L "$d" ]; then continue; fi
-    for p in "${SANDBOX_RO[@]}"; do [[ $p == "$d" || $p == "$d"/* ]] && continue 2; done
+    for p in "$SANDBOX_TOOLCHAIN" "$SANDBOX_DISTCCD" "${SANDBOX_RO[@]}"; do
+      [[ $p == "$d" || $p == "$d"/* ]] && continue 2
+    done
     SCRATCH_POINT=$d
     return 0
   done
   die "no directory to mount the job's /tmp on (all hold the toolchain)"
 }
 
-# take_slot: a lock on one of SANDBOX_JOBS slot files in SLOT_FD (at most
-# that many jobs at once; the others wait for a free one, up to the wall
-# time).
-take_slot() {
-  local deadline=$((SECONDS + SANDBOX_WALL_SECONDS)) k
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    for ((k = 1; k <= SANDBOX_JOBS; k++)); do
-      exec {SLOT_FD}<"$STATE/slots/$k"
-      if flock -n "$SLOT_FD"; then return 0; fi
-      exec {SLOT_FD}<&-
-    done
-    sleep 0.05
+# lock_one KIND N: a lock on one of STATE/slots/KIND.1 … KIND.N without
+# waiting, its descriptor in the variable LOCK_FD; 1 when all are taken.
+lock_one() {
+  local k
+  for ((k = 1; k <= $2; k++)); do
+    exec {LOCK_FD}<"$STATE/slots/$1.$k"
+    if flock -n "$LOCK_FD"; then return 0; fi
+    exec {LOCK_FD}<&-
   done
-  die "no free job slot in $SANDBOX_WALL_SECONDS s"
+  return 1
 }
 
-if [ $# -gt 0 ]; then prog=("$@")
-elif [ "$CHECK" = 1 ]; then prog=(/crossboot/bin/distccd --version)
-else prog=(/crossboot/bin/distccd --inetd --log-stderr --log-level info)
-fi
+# take_slot: at most 2 x JOBS connections wait (more are refused at once),
+# and at most JOBS run: a waiting one blocks on one run slot (flock -w, no
+# polling) after trying them all. The locks' descriptors: WAIT_FD, SLOT_FD.
+take_slot() {
+  lock_one wait $((SANDBOX_JOBS * 2)) || die "refused: $((SANDBOX_JOBS * 2)) connections already wait"
+  # shellcheck disable=SC2034 # held open: the lock is the descriptor
+  WAIT_FD=$LOCK_FD
+  if lock_one run "$SANDBOX_JOBS"; then SLOT_FD=$LOCK_FD; return 0; fi
+  exec {SLOT_FD}<"$STATE/slots/run.$((RANDOM % SANDBOX_JOBS + 1))"
+  flock -w "$SANDBOX_WALL_SECONDS" "$SLOT_FD" || die "no free job slot in $SANDBOX_WALL_SECONDS s"
+}
 
-bwrap_args "${prog[@]}"
 scratch_point
-[ "$CHECK" = 1 ] || take_slot
 
 # Limits every process of the job inherits (bash's ulimit: -v and -f in
-# KiB; -u counts the processes of the user jobs run as).
+# KiB). The process limit is set inside the job's user namespace, where it
+# counts the job's processes only.
 ulimit -c 0 -n 1024 -t "$SANDBOX_CPU_SECONDS" -v $((SANDBOX_MEM_MB * 1024)) \
-  -f $((SANDBOX_SCRATCH_MB * 1024)) -u "$SANDBOX_PROCS"
+  -f $((SANDBOX_SCRATCH_MB * 1024))
 
-# An unprivileged user namespace of the job's own gives it a /tmp that is a
-# tmpfs bounded in bytes and in files (bwrap's own --tmpfs has no file
-# limit), then bwrap builds the sandbox around it. The wall-time limit kills
-# bwrap, whose pid namespace takes every process of the job with it.
-# The slot stays locked by this shell; the job does not get its descriptor.
-rc=0
-(
-  # Only the connection (0, 1), the log (2) and the command list (3) go in:
-  # every other descriptor this was started with is closed.
-  for fd in /proc/self/fd/*; do
-    fd=${fd##*/}
-    if [ "$fd" -gt 2 ]; then eval "exec $fd<&-" 2>/dev/null || true; fi
-  done
-  # shellcheck disable=SC2016 # expanded by that sh
-  exec timeout -s KILL "$SANDBOX_WALL_SECONDS" \
-    setpriv "${SANDBOX_RUN_AS[@]}" --inh-caps=-all -- \
-    unshare --user --map-root-user --mount --propagation private -- \
-    /bin/sh -c 'mount -t tmpfs -o "$1" crossboot-job "$2" && shift 2 && exec bwrap "$@"' sh \
-    "size=${SANDBOX_SCRATCH_MB}m,nr_inodes=$SANDBOX_FILES,mode=1777,nosuid,nodev" "$SCRATCH_POINT" \
-    --bind "$SCRATCH_POINT" /tmp "${BWRAP[@]}" \
-    3<<<"$CMDLIST"
-) || rc=$?
-if [ "$CHECK" = 1 ] && [ "$rc" != 0 ]; then
-  die "cannot make a job sandbox (exit $rc): bubblewrap needs unprivileged user namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, or AppArmor's restrict_unprivileged_userns)"
+# run_job PROGRAM...: PROGRAM in a new sandbox; its status in rc.
+# A new session keyring first (keyctl: the one this was started with, and so
+# its keys, stays out), then an unprivileged user namespace of the job's own
+# gives it a /tmp that is a tmpfs bounded in bytes and in files (bwrap's own
+# --tmpfs has no file limit) and its process limit, then bwrap builds the
+# sandbox around it. The wall-time limit kills bwrap, whose pid namespace
+# takes every process of the job with it. The slots stay locked by this
+# shell; the job does not get their descriptors.
+run_job() {
+  bwrap_args "$@"
+  rc=0
+  (
+    # Only the connection (0, 1), the log (2) and the command list (3) go
+    # in: every other descriptor this was started with is closed.
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd<&-" 2>/dev/null || true; fi
+    done
+    # shellcheck disable=SC2016 # expanded by that bash
+    exec timeout -s KILL "$SANDBOX_WALL_SECONDS" \
+      setpriv "${SANDBOX_RUN_AS[@]}" --inh-caps=-all -- keyctl session - \
+      unshare --user --map-root-user --mount --propagation private -- \
+      "$BASH" -c 'ulimit -u "$3" && mount -t tmpfs -o "$1" crossboot-job "$2" && shift 3 && exec bwrap "$@"' \
+      sh "size=${SANDBOX_SCRATCH_MB}m,nr_inodes=$SANDBOX_FILES,mode=1777,nosuid,nodev" "$SCRATCH_POINT" \
+      "$SANDBOX_PROCS" --bind "$SCRATCH_POINT" /tmp "${BWRAP[@]}" 3<<<"$CMDLIST"
+  ) || rc=$?
+}
+
+if [ "$CHECK" = 1 ]; then
+  run_job /crossboot/bin/distccd --version
+  [ "$rc" != 0 ] || run_job "/crossboot/compilers/${SANDBOX_COMPILERS[0]%%=*}" --version
+  [ "$rc" = 0 ] || die "cannot make a job sandbox, or the compiler does not run in one (exit $rc; the message above): it needs bubblewrap 0.8 or later, unprivileged user namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor's restrict_unprivileged_userns), and a compiler the jobs' user can reach"
+  exit 0
 fi
+take_slot
+if [ $# -gt 0 ]; then run_job "$@"
+else run_job /crossboot/bin/distccd --inetd --log-stderr --log-level info; fi
 [ "$rc" = 0 ] || printf 'distcc-sandbox: job ended with exit %s%s\n' "$rc" \
   "$([ "$rc" = 137 ] && printf ' (killed: wall time %s s or a limit)' "$SANDBOX_WALL_SECONDS")" >&2
 exit "$rc"

@@ -12,7 +12,7 @@ JOB_MEM=4096     # MiB of address space, per process
 JOB_DISK=1024    # MiB in the job's /tmp (also the largest file)
 JOB_FILES=20000  # files and directories in the job's /tmp
 JOB_TIME=1800    # seconds of wall time for the whole job
-JOB_PROCS=512    # processes at once (of the user jobs run as)
+JOB_PROCS=64     # processes of one job at once
 
 # job_limit_option OPTION VALUE: sets the JOB_* variable of OPTION; 1 when
 # OPTION is not a limit, dies on a bad value.
@@ -41,6 +41,11 @@ find_cross() {
   fi
   [ -n "$CROSS" ] || die "no cross compiler: extract cross-compiler-$ARCH.tar.xz beside this directory, or pass --cross DIR"
   CROSS=$(readlink -f "$CROSS")
+  # Every job sees this whole directory: never a system-wide one.
+  case $CROSS in
+    /|/usr|/usr/local|/opt|/home|/root|"$(readlink -f ~ 2>/dev/null)")
+      die "the cross compiler's directory is $CROSS, which holds more than the compiler (every job would see it): extract cross-compiler-$ARCH.tar.xz and pass --cross DIR" ;;
+  esac
   [ -x "$CROSS/bin/$TRIPLET-gcc" ] || die "$CROSS/bin/$TRIPLET-gcc is missing: --cross takes the cross-compiler-$ARCH directory"
 }
 
@@ -49,7 +54,7 @@ find_cross() {
 sandbox_tools() {
   local pair missing=''
   for pair in bwrap:bubblewrap unshare:util-linux setpriv:util-linux flock:util-linux \
-    timeout:coreutils mount:mount; do
+    timeout:coreutils mount:mount keyctl:keyutils; do
     command -v "${pair%%:*}" >/dev/null || missing+=" ${pair%%:*} (${pair#*:})"
   done
   [ -z "$missing" ] || die "missing:$missing (apt-get install the packages named)"
@@ -80,10 +85,31 @@ own_dir() {
   dir_is_own "$1" || die "$1 must be a directory of this user's that only it can write (not a link)"
 }
 
+# safe_path DIR: DIR and every directory above it belong to root or this
+# user, and no one else can rename what is in them (not writable by group
+# or others, or sticky, as /tmp).
+safe_path() {
+  local d st
+  d=$(readlink -f "$1")
+  while :; do
+    st=$(stat -c '%u %a' "$d") || return 1
+    [ "${st% *}" = 0 ] || [ "${st% *}" = "$EUID" ] || return 1
+    if (((8#${st#* } & 8#022) != 0 && (8#${st#* } & 8#1000) == 0)); then return 1; fi
+    [ "$d" != / ] || return 0
+    d=${d%/*}
+    d=${d:-/}
+  done
+}
+
 # new_state: a fresh state directory for this run in STATE, under
 # $HERE/distcc (mode 700): its files are created here, never reused, so
-# nothing planted there by a job or another user is followed.
+# nothing planted there by a job or another user is followed. Started by
+# root, which then runs this image's scripts for every job, the image's
+# directory must be one no one else can change.
 new_state() {
+  if [ "$EUID" = 0 ] && ! safe_path "$HERE"; then
+    die "started by root, $HERE and the directories above it must belong to root and be writable by no one else (or run this as a normal user)"
+  fi
   own_dir "$HERE/distcc"
   STATE=$(mktemp -d "$HERE/distcc/run.XXXXXX") || die "cannot make a state directory in $HERE/distcc"
   : >"$STATE/distccd.log"
@@ -101,11 +127,14 @@ elf_x86_64() {
 # toolchain linked against this host's libc (the cross stage's) needs them in
 # the sandbox; a static one (the release's) needs none.
 host_libraries() {
-  local f
+  local f as=()
   command -v ldd >/dev/null || return 0
+  # (ldd may run what it looks at: as the jobs' user, not root)
+  mapfile -t as < <(run_as)
   find "$@" -type f \( -perm -u+x -o -name '*.so*' \) -print0 | while IFS= read -r -d '' f; do
     elf_x86_64 "$f" || continue
-    ldd "$f" 2>/dev/null || true
+    if [ ${#as[@]} -gt 0 ]; then setpriv "${as[@]}" -- ldd "$f" 2>/dev/null || true
+    else ldd "$f" 2>/dev/null || true; fi
   done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u
 }
 
@@ -117,7 +146,8 @@ write_sandbox_conf() {
   for n in cc gcc "$TRIPLET-gcc" "$TRIPLET-cc"; do comp+=("$n=bin/$TRIPLET-gcc"); done
   for n in c++ g++ "$TRIPLET-g++" "$TRIPLET-c++"; do comp+=("$n=bin/$TRIPLET-g++"); done
   mkdir "$STATE/slots"
-  for k in $(seq "$jobs"); do : >"$STATE/slots/$k"; done
+  for k in $(seq "$jobs"); do : >"$STATE/slots/run.$k"; done
+  for k in $(seq $((jobs * 2))); do : >"$STATE/slots/wait.$k"; done
   {
     printf '# written by %s; read by distcc-sandbox.sh\n' "${0##*/}"
     printf 'SANDBOX_TOOLCHAIN=%q\n' "$CROSS"

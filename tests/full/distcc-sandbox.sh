@@ -249,8 +249,9 @@ if wait_listen "$NPORT"; then
   send "$NPORT" -c plain.i -o plain-nobody.o
   check "started by a normal user, a sandboxed job compiles (exit $RC)" test -s "$W/plain-nobody.o"
   rm -rf "${HARM:?}"/*
-  send "$NPORT" -x c -MD -MF "$HARM/dep" -MT chosen-text -c write.i -o write.o
-  check "started by a normal user, -MF writes nothing on the host" test ! -e "$HARM/dep"
+  raw "$NPORT" "$W/write.i" "$GCC" -x c -MD -MF "$HARM/dep" -MT chosen-text -c write.i -o write.o
+  check "started by a normal user, -MF writes nothing on the host (the same job did, without the sandbox, above)" \
+    test ! -e "$HARM/dep"
 else not_ok "distcc-host.sh as nobody did not listen"; sed 's/^/#   /' "$SCRATCH/nobody-host.log"; fi
 kill "$NOBODY_PID" 2>/dev/null || true
 

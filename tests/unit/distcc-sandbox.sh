@@ -27,6 +27,9 @@ for pair in distccd:distcc bwrap:bubblewrap socat:socat busybox:busybox-static s
 done
 if [ -n "$need" ]; then skip "distcc sandbox policy" "missing:$need (tests/run.sh installs them)"; finish; fi
 if [ "$(id -u)" != 0 ]; then skip "distcc sandbox policy" "needs root (the controls run as nobody)"; finish; fi
+command -v keyctl >/dev/null || { skip "distcc sandbox policy" "keyctl is missing (apt-get install keyutils)"; finish; }
+# A session keyring of this test's own (a key is put in it below).
+if [ -z "${CROSSBOOT_TEST_KEYRING:-}" ]; then CROSSBOOT_TEST_KEYRING=1 exec keyctl session - bash "$0" "$@"; fi
 
 # The stand-in image and toolchain, under a path with a space.
 IMG="$SCRATCH/un packed/system-image-aarch64"
@@ -66,7 +69,13 @@ free_port() {
 
 BB=$(readlink -f "$(command -v busybox)")
 cp "$STATE/sandbox.conf" "$STATE/sandbox.conf.product"
-printf 'SANDBOX_RO+=(%q)\n' "$BB" >>"$STATE/sandbox.conf"
+# keyctl too, with the libraries it loads.
+KEYCTL=$(readlink -f "$(command -v keyctl)")
+{
+  printf 'SANDBOX_RO+=(%q %q' "$BB" "$KEYCTL"
+  ldd "$KEYCTL" | awk '$2 == "=>" && $3 ~ /^\// { printf " %s", $3 } $1 ~ /^\// { printf " %s", $1 }'
+  printf ')\n'
+} >>"$STATE/sandbox.conf"
 CANARY=$(free_port 25632)
 socat "TCP-LISTEN:$CANARY,bind=127.0.0.1,fork,reuseaddr" SYSTEM:'echo canary' &
 CANARY_PID=$!
@@ -99,6 +108,19 @@ pair "making 1000 files (limit 500)" "d=/tmp/crossboot-files-\$\$; $BB mkdir \$d
 pair "allocating 3 GB (limit 2048 MB)" "$BB dd if=/dev/zero of=/dev/null bs=3000M count=1 2>/dev/null && echo harm"
 pair "running 8 s of CPU (limit 5 s)" "$BB timeout 8 $BB sh -c 'while :; do :; done'; [ \$? = 143 ] && echo harm"
 pair "making a user namespace" "$BB unshare -U true 2>/dev/null && echo harm"
+# Keys: one in this test's session keyring (as a login's keyring may hold
+# Kerberos or fscrypt keys), and one a job leaves for the next.
+KEYID=$(keyctl add user "crossboot-$$" "$MARK" @s)
+pair "reading a key of its starter's session keyring" "$KEYCTL print $KEYID 2>/dev/null | grep -q $MARK && echo harm"
+keyctl unlink "$KEYID" @s >/dev/null 2>&1 || true
+in_host "$KEYCTL add user crossboot-left-$$ $MARK @s >/dev/null"
+in_host "$KEYCTL request user crossboot-left-$$ >/dev/null 2>&1 && echo harm"
+if grep -q '^harm' <<<"$SENT"; then ok "control: outside the sandbox a key one process leaves is there for the next"
+else not_ok "control: a key left by one process was not found by the next: the test cannot tell"; fi
+in_sandbox "$KEYCTL add user crossboot-left2-$$ $MARK @s >/dev/null; $KEYCTL add user crossboot-left2-$$ $MARK @u >/dev/null"
+in_sandbox "$KEYCTL request user crossboot-left2-$$ >/dev/null 2>&1 && echo harm"
+if grep -q '^harm' <<<"$SENT"; then not_ok "sandbox: a key one job left was there for the next"
+else ok "sandbox: a key one job leaves (session or user keyring) is not there for the next"; fi
 in_sandbox "$BB touch /crossboot/toolchain/bin/x 2>/dev/null && echo harm"
 check "sandbox: the toolchain is read-only" test "$(grep -c '^harm' <<<"$SENT")" = 0
 exec 7<"$SECRET"
@@ -115,29 +137,48 @@ else not_ok "sandbox: /tmp at the start of a job holds: $SENT"; fi
 # Last: the control leaves nobody's 100 processes for 2 s, which count.
 pair "starting 100 processes (limit 60)" "i=0; while [ \$i -lt 100 ]; do $BB sleep 2 & i=\$((i+1)); done; [ \$i = 100 ] && echo harm"
 sleep 3
-mv "$STATE/sandbox.conf.product" "$STATE/sandbox.conf"
 kill "$CANARY_PID" 2>/dev/null || true
 
-# --- the state directory ----------------------------------------------------------
-# A state directory another user (nobody) owns, holding a link to a file of
-# root's: refused, the file untouched. Control: writing through that link
-# (as a naive script would) changes the file.
-VICTIM="$SCRATCH/victim"
-printf 'untouched\n' >"$VICTIM"
-mkdir -p "$SCRATCH/planted"
-cp -a "$IMG" "$SCRATCH/planted/img"
-PIMG="$SCRATCH/planted/img"
+# --- waiting jobs ---------------------------------------------------------------------
+# 2 jobs run, 4 wait (2 x --jobs); one more connection is refused at once.
+for _ in 1 2 3 4 5 6; do
+  "$IMG/distcc-sandbox.sh" "$STATE" -- "$BB" sleep 4 </dev/null >/dev/null 2>&1 &
+done
+sleep 1
+start=$SECONDS
+rc=0
+"$IMG/distcc-sandbox.sh" "$STATE" -- "$BB" true </dev/null >/dev/null 2>&1 || rc=$?
+if [ "$rc" != 0 ] && [ $((SECONDS - start)) -le 1 ] && grep -q 'refused: 4 connections already wait' "$STATE/distccd.log"; then
+  ok "a connection beyond 2 running and 4 waiting is refused at once"
+else not_ok "the 7th connection: exit $rc after $((SECONDS - start)) s"; tail -n 3 "$STATE/distccd.log" | sed 's/^/#   /'; fi
+wait
+"$IMG/distcc-sandbox.sh" "$STATE" -- "$BB" true </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
+check "control: once they are done, a connection is served (exit $rc)" test "$rc" = 0
+mv "$STATE/sandbox.conf.product" "$STATE/sandbox.conf"
+
+# --- the state and image directories -------------------------------------------------
+# A state directory another user (nobody) owns, or a link: refused (this
+# user would write its logs there and read the sandbox's configuration back).
+PIMG="$SCRATCH/planted img"
+cp -a "$IMG" "$PIMG"
 rm -rf "$PIMG/distcc"; mkdir "$PIMG/distcc"; chown nobody "$PIMG/distcc"
-ln -s "$VICTIM" "$PIMG/distcc/distccd.log"
 expect_fail "dev-environment.sh refuses a state directory another user owns" "must be a directory of this user's" \
   "$PIMG/dev-environment.sh" --cross "$CROSS" --no-scratch
 expect_fail "distcc-host.sh refuses it too" "must be a directory of this user's" \
   "$PIMG/distcc-host.sh" --listen 127.0.0.1 --allow 127.0.0.1 --port "$(free_port 24632)" --cross "$CROSS"
-check "the file behind the planted link is untouched" grep -qx untouched "$VICTIM"
-rm -rf "$PIMG/distcc"; ln -s "$SCRATCH/harm" "$PIMG/distcc"
+rm -rf "$PIMG/distcc" "${HARM:?}"/*; ln -s "$HARM" "$PIMG/distcc"
 expect_fail "dev-environment.sh refuses a state directory that is a link" "must be a directory of this user's" \
   "$PIMG/dev-environment.sh" --cross "$CROSS" --no-scratch
-printf 'changed\n' >"$SCRATCH/planted-link-control" && ln -sf "$VICTIM" "$SCRATCH/planted-link-control"
-printf 'written through\n' >"$SCRATCH/planted-link-control"
-check "control: a plain write follows such a link" grep -qx 'written through' "$VICTIM"
+check "nothing was made through the link" test -z "$(ls -A "$HARM")"
+# Started by root, the image's scripts run for every job: an image directory
+# another user can change is refused.
+rm -f "$PIMG/distcc"
+chmod 777 "$PIMG"
+expect_fail "started by root, an image directory others can write is refused" "must belong to root" \
+  "$PIMG/dev-environment.sh" --cross "$CROSS" --no-scratch
+chmod 755 "$PIMG"; chown nobody "$PIMG"
+expect_fail "started by root, an image directory of another user's is refused" "must belong to root" \
+  "$PIMG/dev-environment.sh" --cross "$CROSS" --no-scratch
+expect_fail "a compiler directory that is a system one (/usr) is refused" "holds more than the compiler" \
+  "$IMG/distcc-host.sh" --listen 127.0.0.1 --allow 127.0.0.1 --port "$(free_port 24632)" --cross /usr
 finish
