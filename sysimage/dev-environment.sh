@@ -26,20 +26,17 @@
 # mode 700, owned by the user running it.
 set -euo pipefail
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-die() { printf 'dev-environment: error: %s\n' "$*" >&2; exit 2; }
-say() { printf 'dev-environment: %s\n' "$*" >&2; }
+PROG=dev-environment
 # target.conf: ARCH and TRIPLET (the cross compiler's) of this image.
 # shellcheck source=/dev/null
 . "$HERE/target.conf"
 # shellcheck source=sysimage/distcc-state.sh
 . "$HERE/distcc-state.sh"
 
-CROSS='' JOBS=$(nproc) PASS=()
+PASS=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --cross) CROSS=${2:?--cross needs a directory}; shift ;;
-    --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a number"; shift ;;
-    --job-*) job_limit_option "$1" "${2:-}" || die "unknown option '$1'"; shift ;;
+    --cross|--jobs|--job-*) common_option "$1" "${2:-}" || die "unknown option '$1'"; shift ;;
     -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     *) PASS+=("$1") ;;
   esac

@@ -21,8 +21,7 @@
 # jobs; socat.log, the connections, refused ones too).
 set -euo pipefail
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-die() { printf 'distcc-host: error: %s\n' "$*" >&2; exit 2; }
-say() { printf 'distcc-host: %s\n' "$*" >&2; }
+PROG=distcc-host
 # shellcheck source=/dev/null
 . "$HERE/target.conf"
 # shellcheck source=sysimage/distcc-state.sh
@@ -32,7 +31,7 @@ ipv4() { [[ $1 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] &&
   [ "${BASH_REMATCH[1]}" -le 255 ] && [ "${BASH_REMATCH[2]}" -le 255 ] &&
   [ "${BASH_REMATCH[3]}" -le 255 ] && [ "${BASH_REMATCH[4]}" -le 255 ]; }
 
-CROSS='' JOBS=$(nproc) LISTEN='' ALLOW='' PORT=3632
+LISTEN='' ALLOW='' PORT=3632
 while [ $# -gt 0 ]; do
   case $1 in
     --listen) LISTEN=${2:-}; ipv4 "$LISTEN" || die "--listen needs an IPv4 address"; shift ;;
@@ -41,9 +40,7 @@ while [ $# -gt 0 ]; do
         die "--allow needs ADDR or ADDR/BITS"
       fi; shift ;;
     --port) PORT=${2:-}; [[ $PORT =~ ^[1-9][0-9]{0,4}$ && $PORT -le 65535 ]] || die "--port needs a port number (1-65535)"; shift ;;
-    --cross) CROSS=${2:?--cross needs a directory}; shift ;;
-    --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a number"; shift ;;
-    --job-*) job_limit_option "$1" "${2:-}" || die "unknown option '$1'"; shift ;;
+    --cross|--jobs|--job-*) common_option "$1" "${2:-}" || die "unknown option '$1'"; shift ;;
     -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac

@@ -34,7 +34,8 @@ set -euo pipefail
 # goes to the guest.
 [ "${1:-}" = --check ] || exec 2>/dev/null
 
-die() { printf 'distcc-sandbox: error: %s\n' "$*" >&2; exit 2; }
+PROG=distcc-sandbox
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 2; }
 
 CHECK=0
 if [ "${1:-}" = --check ]; then CHECK=1; shift; fi

@@ -2,7 +2,11 @@
 # Sourced by dev-environment.sh and distcc-host.sh: the cross compiler, the
 # state directory and the configuration of distcc-sandbox.sh (the per-job
 # sandbox every compile from the guest or a farm client runs in).
-# Needs HERE (the image directory), ARCH and TRIPLET (target.conf) and die.
+# Needs HERE (the image directory), ARCH and TRIPLET (target.conf), and
+# PROG (the script's name, for messages).
+
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 2; }
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 # The per-job limits, defaults in one place (dev-environment.sh and
 # distcc-host.sh take --job-cpu, --job-mem, --job-disk, --job-files,
@@ -14,11 +18,16 @@ JOB_FILES=20000  # files and directories in the job's /tmp
 JOB_TIME=1800    # seconds of wall time for the whole job
 JOB_PROCS=64     # processes of one job at once
 
-# job_limit_option OPTION VALUE: sets the JOB_* variable of OPTION; 1 when
-# OPTION is not a limit, dies on a bad value.
-job_limit_option() {
+# CROSS (--cross) and JOBS (--jobs), the same in every script.
+CROSS='' JOBS=$(nproc)
+
+# common_option OPTION VALUE: --cross, --jobs or a --job-* limit, set; 1
+# when OPTION is none of them, dies on a bad value.
+common_option() {
   local var
   case $1 in
+    --cross) CROSS=${2:-}; [ -n "$CROSS" ] || die "--cross needs a directory"; return 0 ;;
+    --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a number"; return 0 ;;
     --job-cpu) var=JOB_CPU ;; --job-mem) var=JOB_MEM ;; --job-disk) var=JOB_DISK ;;
     --job-files) var=JOB_FILES ;; --job-time) var=JOB_TIME ;; --job-procs) var=JOB_PROCS ;;
     *) return 1 ;;

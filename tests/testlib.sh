@@ -35,6 +35,19 @@ scratch() {
 
 finish() { exit "$FAILED"; }
 
+# harm_and_secret: for attack tests (run as root, controls as nobody), in
+# SCRATCH: HARM, a directory anyone can write, where harm would land, and
+# SECRET, a file anyone can read holding MARK (as two words: a compiler's
+# error quotes them).
+harm_and_secret() {
+  HARM="$SCRATCH/harm"
+  mkdir -m 1777 "$HARM"
+  SECRET="$SCRATCH/secret.txt"
+  MARK="crossboot_secret_$$_$RANDOM"
+  printf '%s secret;\n' "$MARK" >"$SECRET"
+  chmod 644 "$SECRET"
+}
+
 # binfmt_aarch64: aarch64 programs run transparently (scripts/binfmt.sh);
 # prints why not and fails when that cannot be done.
 # shellcheck source=scripts/binfmt.sh

@@ -51,15 +51,7 @@ CROSS="$UNPACKED/cross-compiler-aarch64"
 TRIPLET=$(sed -n 's/^TRIPLET=//p' "$IMG/target.conf")
 GCC="$TRIPLET-gcc"
 
-# Where harm would land: a directory anyone can write (the control daemon
-# runs as nobody), a secret anyone can read.
-HARM="$SCRATCH/harm"
-mkdir -m 1777 "$HARM"
-SECRET="$SCRATCH/secret.txt"
-MARK="crossboot_secret_$$_$RANDOM"
-# (two words: the compiler's error quotes them)
-printf '%s secret;\n' "$MARK" >"$SECRET"
-chmod 644 "$SECRET"
+harm_and_secret
 W="$SCRATCH/work"
 mkdir "$W"
 export DISTCC_DIR="$SCRATCH/distcc-client" DISTCC_FALLBACK=0 DISTCC_SKIP_LOCAL_RETRY=1 \

@@ -43,21 +43,15 @@ printf 'ARCH=aarch64\nTRIPLET=aarch64-linux-musl\nQEMU=qemu-system-aarch64\n' >"
 cp "$(type -P true)" "$CROSS/bin/aarch64-linux-musl-gcc"
 cp "$(type -P true)" "$CROSS/bin/aarch64-linux-musl-g++"
 # The state as dev-environment.sh makes it, with small limits.
-STATE=$(bash -c 'HERE=$1 CROSS=$2; . "$HERE/target.conf"
-  die() { printf "%s\n" "$*" >&2; exit 2; }
+STATE=$(bash -c 'set -euo pipefail; HERE=$1 PROG=test; . "$HERE/target.conf"
   . "$HERE/distcc-state.sh"
-  JOB_CPU=5 JOB_MEM=2048 JOB_DISK=64 JOB_FILES=500 JOB_TIME=120 JOB_PROCS=60
+  CROSS=$2 JOB_CPU=5 JOB_MEM=2048 JOB_DISK=64 JOB_FILES=500 JOB_TIME=120 JOB_PROCS=60
   sandbox_tools; find_cross; new_state; write_sandbox_conf 2; printf "%s\n" "$STATE"' _ "$IMG" "$CROSS" 2>&1) ||
   { not_ok "making the sandbox's state: $STATE"; finish; }
 check "the state directory is the user's, mode 700" test "$(stat -c '%U %a' "$STATE")" = "root 700"
 check "sandbox.conf binds distccd's shared libraries (it is not static)" grep -q 'libc\.so' "$STATE/sandbox.conf"
 
-HARM="$SCRATCH/harm"
-mkdir -m 1777 "$HARM"
-SECRET="$SCRATCH/secret.txt"
-MARK="crossboot_secret_$$_$RANDOM"
-printf '%s secret;\n' "$MARK" >"$SECRET"
-chmod 644 "$SECRET"
+harm_and_secret
 
 # free_port FROM: the first TCP port from FROM that nothing on this host uses.
 free_port() {
