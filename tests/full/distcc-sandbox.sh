@@ -88,7 +88,7 @@ CONTROL_PID=$!
 cleanup() {
   kill "$HOST_PID" "$CONTROL_PID" ${PUMP_PID:+"$PUMP_PID"} 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$SCRATCH" "/tmp/crossboot-persist-$$"
+  rm -rf "$SCRATCH" "/tmp/crossboot-persist-$$" "/tmp/crossboot-ran-$$"
 }
 trap cleanup EXIT
 wait_listen "$SPORT" || { not_ok "distcc-host.sh did not listen"; sed 's/^/#   /' "$SCRATCH/host.log"; finish; }
@@ -162,12 +162,18 @@ both "writing dump files (-fdump-rtl-expand=)" 'test -e "$HARM/rtl"' "$W/write.i
 both "writing the assembler's listing (--for-assembler=-aln=)" 'test -e "$HARM/listing"' "$W/write.i" \
   "$GCC" --for-assembler=-aln="$HARM/listing" -c write.i -o write.o
 
-# Running a program: gcc runs "as" from a --prefix directory.
+# Running a program: gcc reads "specs" from a --prefix directory (through
+# ccwrap too) and a plain gcc driver runs its "as": both planted, each
+# runs touch on a marker (its path without spaces: specs split on them).
+RAN="/tmp/crossboot-ran-$$"
 mkdir -m 755 "$SCRATCH/prefix"
-printf '#!/bin/sh\ntouch "%s/ran"\nexit 1\n' "$HARM" >"$SCRATCH/prefix/as"
+printf '#!/bin/sh\ntouch %s\nexit 1\n' "$RAN" >"$SCRATCH/prefix/as"
+printf '*invoke_as:\n-o %%|.s |\n /usr/bin/touch %s\n\n' "$RAN" >"$SCRATCH/prefix/specs"
 chmod 755 "$SCRATCH/prefix/as"
-both "running a program through --prefix (an 'as' planted)" 'test -e "$HARM/ran"' "$W/write.i" \
-  "$GCC" --prefix="$SCRATCH/prefix/" -c write.i -o write.o
+chmod 644 "$SCRATCH/prefix/specs"
+rm -f "$RAN"
+both "running a program through --prefix (specs and an 'as' planted)" 'test -e "$RAN" && rm -f "$RAN"' \
+  "$W/write.i" "$GCC" --prefix="$SCRATCH/prefix/" -c write.i -o write.o
 
 # One job's files seen by the next: job 1 writes /tmp/…, job 2 includes it.
 PERSIST="/tmp/crossboot-persist-$$"
