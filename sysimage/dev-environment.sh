@@ -46,6 +46,7 @@ done
 sandbox_tools
 find_cross
 new_state
+JOBS=${JOBS:-$(nproc)}
 write_sandbox_conf "$JOBS"
 say "compile jobs in a sandbox each, $JOBS at once, compiler $CROSS (log: $STATE/distccd.log)"
 exec "$HERE/run-emulator.sh" --distcc-sandbox "$STATE" "${PASS[@]}"

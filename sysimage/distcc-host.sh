@@ -54,6 +54,7 @@ command -v socat >/dev/null || die "socat is missing (apt-get install socat)"
 sandbox_tools
 find_cross
 new_state
+JOBS=${JOBS:-$(nproc)}
 write_sandbox_conf "$JOBS"
 # socat cannot quote a program's path: it runs ./job from the state
 # directory (a link to the sandbox script), which it takes as its STATE.

@@ -49,7 +49,9 @@ fi
 
 # The configuration is read from STATE, maybe as root: only from a
 # directory no one else can change.
-SELF=$(readlink -f "${BASH_SOURCE[0]}")
+# (readlink only for distcc-host.sh's link: this runs once per job)
+SELF=${BASH_SOURCE[0]}
+if [ -L "$SELF" ]; then SELF=$(readlink -f "$SELF"); fi
 # shellcheck source=sysimage/distcc-state.sh
 . "${SELF%/*}/distcc-state.sh"
 dir_is_own "$STATE" || die "$STATE is not a directory of this user's that only it can write"
@@ -138,10 +140,10 @@ lock_one() {
 # and at most JOBS run: a waiting one blocks on one run slot (flock -w, no
 # polling) after trying them all. The locks' descriptors: WAIT_FD, SLOT_FD.
 take_slot() {
+  if lock_one run "$SANDBOX_JOBS"; then SLOT_FD=$LOCK_FD; return 0; fi
   lock_one wait $((SANDBOX_JOBS * 2)) || die "refused: $((SANDBOX_JOBS * 2)) connections already wait"
   # shellcheck disable=SC2034 # held open: the lock is the descriptor
   WAIT_FD=$LOCK_FD
-  if lock_one run "$SANDBOX_JOBS"; then SLOT_FD=$LOCK_FD; return 0; fi
   exec {SLOT_FD}<"$STATE/slots/run.$((RANDOM % SANDBOX_JOBS + 1))"
   flock -w "$SANDBOX_WALL_SECONDS" "$SLOT_FD" || die "no free job slot in $SANDBOX_WALL_SECONDS s"
 }

@@ -18,8 +18,9 @@ JOB_FILES=20000  # files and directories in the job's /tmp
 JOB_TIME=1800    # seconds of wall time for the whole job
 JOB_PROCS=64     # processes of one job at once
 
-# CROSS (--cross) and JOBS (--jobs), the same in every script.
-CROSS='' JOBS=$(nproc)
+# CROSS (--cross) and JOBS (--jobs, default: this host's CPUs), the same in
+# every script.
+CROSS='' JOBS=''
 
 # common_option OPTION VALUE: --cross, --jobs or a --job-* limit, set; 1
 # when OPTION is none of them, dies on a bad value.
@@ -150,7 +151,7 @@ host_libraries() {
 # write_sandbox_conf JOBS: STATE/sandbox.conf and JOBS job slots, for the
 # cross compiler CROSS and the image's distccd.
 write_sandbox_conf() {
-  local jobs=$1 n k a ro=() lib comp=()
+  local jobs=${1:-$(nproc)} n k a ro=() lib comp=()
   while IFS= read -r lib; do ro+=("$lib"); done < <(host_libraries "$CROSS" "$HERE/bin/distccd")
   for n in cc gcc "$TRIPLET-gcc" "$TRIPLET-cc"; do comp+=("$n=bin/$TRIPLET-gcc"); done
   for n in c++ g++ "$TRIPLET-g++" "$TRIPLET-c++"; do comp+=("$n=bin/$TRIPLET-g++"); done

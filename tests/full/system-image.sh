@@ -282,7 +282,7 @@ if [ "$started" = no ]; then not_ok "the guest did not start for the security ch
 else
   check "control: a listener started by this test shows among the new ones ($new)" \
     grep -q ":$((canary + 1)) " <<<"$new "
-  others=$(sed -e "s/[^ ]*:$canary //" -e "s/[^ ]*:$((canary + 1)) //" <<<"$new ")
+  others=$(sed -e "s/[^ ]*:$canary //" -e "s/[^ ]*:$((canary + 1)) //" <<<"$new " | xargs)
   check "while dev-environment.sh runs a guest, nothing else listens on this host (${others:-none})" \
     test -z "${others// /}"
 fi
