@@ -8,6 +8,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
+# shellcheck source=scripts/host-packages.sh
+. "$TOP/scripts/host-packages.sh"
 
 # Bumped when the engine changes what a stage's result means.
 ENGINE_FORMAT=1
@@ -402,25 +404,6 @@ autoreconf:autoconf automake:automake autopoint:autopoint"
 HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils flock:util-linux"
 # Wanted, not required: ccache makes rebuilds fast.
 HOST_TOOLS_OPTIONAL="ccache:ccache"
-
-# missing_packages "NAME:PACKAGE ...": the packages of the NAMEs that are
-# missing; a NAME starting with / is a file (a keyring), others commands.
-missing_packages() {
-  local pair name
-  for pair in $1; do
-    name=${pair%:*}
-    case $name in
-      /*) [ -e "$name" ] || printf '%s\n' "${pair##*:}" ;;
-      *) have "$name" || printf '%s\n' "${pair##*:}" ;;
-    esac
-  done | LC_ALL=C sort -u
-}
-
-# apt_install PACKAGE...: as root, with apt-get; output in the cache's log.
-apt_install() {
-  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; } \
-    >>"$CACHE/apt-install.log" 2>&1
-}
 
 # check_host: name the missing host packages; as root (and not --offline or
 # --no-install) install them first, saying so.

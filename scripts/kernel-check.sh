@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# scripts/kernel-check.sh [--distro NAME] [--nohz-full CPUS] [--cpu MODEL] [--timeout SEC] [--keep] DEB...
+# scripts/kernel-check.sh [--target NAME] [--distro NAME] [--nohz-full CPUS]
+#                         [--cpu MODEL] [--timeout SEC] [--keep] [--no-install] DEB...
 #
-# Checks arm64 kernel packages (from scripts/kernel-debs.sh) the way the
-# target machine sees them, printing one "ok"/"not ok" line per check:
+# Checks kernel packages (from scripts/kernel-debs.sh) for the target NAME
+# (targets/NAME and targets/kernel/NAME; default aarch64) the way the target
+# machine sees them, printing one "ok"/"not ok" line per check:
 #  - Depends are the target distribution's (libc6 no newer than its glibc,
 #    every library a package it has), and linux-headers declares its own;
 #  - every ELF file in the headers packages is for the target, and fixdep,
@@ -11,13 +13,24 @@
 #  - lintian (the build chroot's) reports no errors; the ones not counted
 #    are in scripts/kernel/lintian-overrides, each with its reason;
 #  - image, modules and headers install with dpkg into a root of the target
-#    distribution (stage target-root), which then boots the kernel under
-#    qemu-system-aarch64 with nohz_full=CPUS (default 1-3, on 4 CPUs of
-#    MODEL, default cortex-a72);
+#    distribution (stage target-root), which then boots the kernel under the
+#    target's qemu-system with nohz_full=CPUS (default 1-3, on 4 CPUs of
+#    MODEL, default the target's TARGET_KERNEL_QEMU_CPU);
 #    /sys/devices/system/cpu/nohz_full says so; inside that guest an
 #    out-of-tree module builds against the installed headers, its vermagic
-#    matches `uname -r`, and it loads.
-# Exits non-zero if any check failed. --keep keeps the work directory.
+#    matches `uname -r`, and it loads;
+#  - the tools packages of Ubuntu trees (linux-tools-*; skipped with a note
+#    when there are none): every ELF file is for the target, none needs
+#    libpython, libperl or libbfd, every library they need is their own or
+#    the distribution's; they install with dpkg beside the kernel; perf's
+#    build options are scripts/kernel/perf-features'; in the guest perf stat
+#    counts, perf record samples and perf report shows them, bpftool and
+#    cpupower run, and (with CONFIG_DEBUG_INFO_BTF) bpftool dumps the
+#    kernel's BTF as C.
+# Each package's size is printed beside scripts/kernel/reference-sizes (a
+# native build's) as notes. Exits non-zero if any check failed. --keep keeps
+# the work directory. Missing host programs are installed with apt-get first
+# (as root; --no-install: only named).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
@@ -28,14 +41,12 @@ CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 KDIR=$TOP/scripts/kernel
 # shellcheck source=scripts/kernel/common.sh
 . "$KDIR/common.sh"
-# shellcheck source=targets/aarch64
-. "$TOP/targets/aarch64"
-ELF_MACHINE=AArch64   # readelf's name for the target's e_machine
-OUT="$TOP/out/$TARGET_ARCH"
+# shellcheck source=scripts/kernel/prereqs.sh
+. "$KDIR/prereqs.sh"
+# shellcheck source=scripts/kernel/tools-check.sh
+. "$KDIR/tools-check.sh"
 
-# A real CPU model, not qemu's "max": on qemu 7.2's "max" Linux 5.4 hangs
-# before its first console line (6.1 boots on both).
-DISTRO=${CROSSBOOT_DISTRO:-focal} NOHZ=1-3 TIMEOUT=1800 KEEP=0 DEBS=() CPU=cortex-a72
+TARGET=aarch64 DISTRO=${CROSSBOOT_DISTRO:-focal} NOHZ=1-3 TIMEOUT=1800 KEEP=0 NO_INSTALL=0 DEBS=() CPU=''
 FAILED=0
 ok() { printf 'ok %s\n' "$*"; }
 not_ok() { printf 'not ok %s\n' "$*"; FAILED=1; }
@@ -44,14 +55,18 @@ indent() { sed 's/^/#   /'; }
 # same A B OK-TEXT NOT-OK-TEXT: one check line, by whether A equals B.
 same() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$4"; fi; }
 
+USAGE="usage: scripts/kernel-check.sh [--target NAME] [--distro NAME] [--nohz-full CPUS] [--cpu MODEL] [--timeout SEC] [--keep] [--no-install] DEB..."
+
 parse_args() {
   while [ $# -gt 0 ]; do
     case $1 in
+      --target) TARGET=${2:-}; [ -n "$TARGET" ] || die "--target needs a name (targets/)"; shift ;;
       --distro) DISTRO=${2:?--distro needs a name}; shift ;;
       --nohz-full) NOHZ=${2:-}; [[ $NOHZ =~ ^[1-9][0-9]*(-[0-9]+)?$ ]] || die "--nohz-full takes CPUS like 1-3"; shift ;;
       --timeout) TIMEOUT=${2:-}; [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; shift ;;
       --cpu) CPU=${2:?--cpu needs a qemu CPU model}; shift ;;
       --keep) KEEP=1 ;;
+      --no-install) NO_INSTALL=1 ;;
       -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
       -*) die "unknown option '$1' (see --help)" ;;
       *) [ -f "$1" ] || die "$1: no such package file"
@@ -60,29 +75,67 @@ parse_args() {
     esac
     shift
   done
-  [ ${#DEBS[@]} -gt 0 ] || die "usage: scripts/kernel-check.sh [--distro NAME] [--nohz-full CPUS] [--cpu MODEL] [--timeout SEC] [--keep] DEB..."
+  [ ${#DEBS[@]} -gt 0 ] || die "$USAGE"
+  load_target "$TARGET"
+  CPU=${CPU:-$TARGET_KERNEL_QEMU_CPU}
   [ -f "$TOP/scripts/distros/$DISTRO" ] || die "unknown distribution '$DISTRO' (scripts/distros/)"
   # shellcheck source=scripts/distros/bullseye
   . "$TOP/scripts/distros/$DISTRO"
   DISTRO_NAME=$DISTRO
+  check_data_files
 }
 
-# The roots: the build chroot (lintian) and the target root (install, boot).
+# load_target NAME: targets/NAME (as build.sh checks it) and the kernel
+# path's targets/kernel/NAME.
+load_target() {
+  local name=$1 known
+  known=$(find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort | tr '\n' ' ')
+  if ! [[ $name =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$name" ]; then
+    die "unknown target '$name' (valid targets: ${known% })"
+  fi
+  [ -f "$TOP/targets/kernel/$name" ] ||
+    die "target '$name' has no kernel settings: targets/kernel/$name is missing (targets/kernel/ has the others)"
+  # shellcheck source=targets/aarch64
+  . "$TOP/targets/$name"
+  # shellcheck source=targets/kernel/aarch64
+  . "$TOP/targets/kernel/$name"
+  local v
+  for v in TARGET_ELF_MACHINE TARGET_KERNEL_QEMU_CPU TARGET_QEMU_SYSTEM_PACKAGE; do
+    [ -n "${!v:-}" ] || die "targets/kernel/$name does not set $v"
+  done
+  # build.sh puts a target's stages in out/NAME; the kernel scripts read
+  # out/TARGET_ARCH: the two must be one directory.
+  [ "$TARGET_ARCH" = "$name" ] ||
+    die "targets/$name sets TARGET_ARCH=$TARGET_ARCH: the kernel scripts need a target named after its TARGET_ARCH"
+  OUT="$TOP/out/$TARGET_ARCH"
+}
+
+# check_data_files: the checks' data files read as they should, before
+# anything long runs.
+check_data_files() {
+  local why
+  why=$(perf_features_compare "$KDIR/perf-features" </dev/null | grep '^bad: .* line ' | head -n 1) || true
+  [ -z "$why" ] || die "scripts/kernel/perf-features: ${why#bad: }"
+  why=$(reference_sizes_valid "$KDIR/reference-sizes") || die "scripts/kernel/$why"
+}
+
+# The roots: the build chroot (lintian) and the target root (install, boot),
+# after the host's prerequisites (scripts/kernel/prereqs.sh).
 prepare_roots() {
   local s why
+  kernel_check_prereqs "$NO_INSTALL"
   for s in build-chroot target-root; do
-    "$TOP/build.sh" --distro "$DISTRO" "$TARGET_ARCH" "$s" >&2 || die "could not build the $s stage"
+    "$TOP/build.sh" --distro "$DISTRO" "$TARGET" "$s" >&2 || die "could not build the $s stage"
   done
   why=$(binfmt_enable "${TARGET_QEMU_USER%-static}") || die "installing into the $TARGET_DEB_ARCH root needs qemu-user: $why"
-  have "$TARGET_QEMU_SYSTEM" || die "$TARGET_QEMU_SYSTEM is missing (apt-get install qemu-system-arm)"
-  have mkfs.ext4 || die "mkfs.ext4 is missing (apt-get install e2fsprogs)"
 }
 
-# sort_packages: extract each package into W/x/NAME; IMAGE, HEADERS
-# (names), INSTALL (files to install into the target root), RELEASE.
+# sort_packages: extract each package into W/x/NAME; IMAGE, HEADERS, TOOLS
+# (names), INSTALL and TOOLS_INSTALL (files to install into the target
+# root), RELEASE.
 sort_packages() {
   local deb name
-  IMAGE='' HEADERS=() INSTALL=()
+  IMAGE='' HEADERS=() INSTALL=() TOOLS=() TOOLS_INSTALL=()
   mkdir -p "$W/x"
   for deb in "${DEBS[@]}"; do
     name=$(dpkg-deb -f "$deb" Package)
@@ -91,6 +144,7 @@ sort_packages() {
       linux-image-*) [ -z "$IMAGE" ] || die "two kernel images: $IMAGE and $name"; IMAGE=$name; INSTALL+=("$deb") ;;
       linux-headers-*) HEADERS+=("$name"); INSTALL+=("$deb") ;;
       linux-modules-*) INSTALL+=("$deb") ;;
+      linux-tools-*) TOOLS+=("$name"); TOOLS_INSTALL+=("$deb") ;;
     esac
   done
   [ -n "$IMAGE" ] || die "no linux-image-* package among the packages given"
@@ -103,10 +157,11 @@ sort_packages() {
   note "kernel $RELEASE; packages: $(printf '%s ' "${DEBS[@]##*/}")"
 }
 
-# known_packages: the target distribution's package names (both roots).
+# known_packages: the target distribution's package names (both roots; the
+# build chroot's for the target's architecture).
 known_packages() {
   cut -d_ -f1 "$OUT/target-root/PACKAGES"
-  grep -E '_(arm64|all)$' "$OUT/build-chroot/PACKAGES" | cut -d_ -f1
+  grep -E "_($TARGET_DEB_ARCH|all)\$" "$OUT/build-chroot/PACKAGES" | cut -d_ -f1
 }
 
 # check_depends: libc6 no newer than the target's glibc, every library
@@ -145,14 +200,6 @@ deb_of() {
   for deb in "${DEBS[@]}"; do [ "$(dpkg-deb -f "$deb" Package)" != "$1" ] || { printf '%s\n' "$deb"; return; }; done
 }
 
-# elf_files DIR: the ELF files under DIR.
-elf_files() {
-  local f
-  find "$1" -type f -print | while IFS= read -r f; do
-    if printf '\177ELF' | cmp -s -n 4 - "$f"; then printf '%s\n' "$f"; fi
-  done
-}
-
 # wanted_host_programs: what external module builds on the target run.
 wanted_host_programs() {
   printf '%s\n' basic/fixdep mod/modpost kconfig/conf
@@ -168,15 +215,15 @@ check_host_programs() {
   local all=() f m wrong=() prog missing=()
   for f in "${HEADERS[@]}"; do mapfile -t -O "${#all[@]}" all < <(elf_files "$W/x/$f"); done
   for f in "${all[@]}"; do
-    m=$(readelf -h "$f" | sed -n 's/^ *Machine: *//p')
-    [ "$m" = "$ELF_MACHINE" ] || wrong+=("${f#"$W/x/"} ($m)")
+    m=$(elf_machine "$f")
+    [ "$m" = "$TARGET_ELF_MACHINE" ] || wrong+=("${f#"$W/x/"} ($m)")
   done
-  if [ ${#all[@]} -gt 0 ] && [ ${#wrong[@]} = 0 ]; then ok "all ${#all[@]} ELF files in the headers packages are $ELF_MACHINE"
-  else not_ok "ELF files in the headers packages not for $ELF_MACHINE (${#all[@]} in all): ${wrong[*]}"; fi
+  if [ ${#all[@]} -gt 0 ] && [ ${#wrong[@]} = 0 ]; then ok "all ${#all[@]} ELF files in the headers packages are $TARGET_ELF_MACHINE"
+  else not_ok "ELF files in the headers packages not for $TARGET_ELF_MACHINE (${#all[@]} in all): ${wrong[*]}"; fi
   while IFS= read -r prog; do
     printf '%s\n' "${all[@]}" | grep -q "/scripts/$prog\$" || missing+=("scripts/$prog")
   done < <(wanted_host_programs)
-  if [ ${#missing[@]} = 0 ]; then ok "the headers carry $(wanted_host_programs | sed 's|.*/||' | tr '\n' ' ')for $ELF_MACHINE"
+  if [ ${#missing[@]} = 0 ]; then ok "the headers carry $(wanted_host_programs | sed 's|.*/||' | tr '\n' ' ')for $TARGET_ELF_MACHINE"
   else not_ok "host programs missing from the headers packages: ${missing[*]}"; fi
   printf '%s\n' "${all[@]#"$W/x/"}" | sort | indent
 }
@@ -231,23 +278,91 @@ check_lintian() {
   fi
 }
 
-# install_packages: the target root with the packages installed (W/root).
-install_packages() {
-  local p status bad=''
-  cp -a "$OUT/target-root/root" "$W/root"
-  mkdir -p "$W/install"
-  cp "${INSTALL[@]}" "$W/install/"
-  if ! "$TOP/scripts/in-chroot.sh" --bind "$W/install:/var/tmp/crossboot" "$W/root" \
-      sh -c 'dpkg -i /var/tmp/crossboot/*.deb' >"$W/dpkg.log" 2>&1; then
-    tail -n 20 "$W/dpkg.log" | indent
-  fi
-  for p in "${INSTALL[@]}"; do
+# dpkg_install LOG DEB...: dpkg -i the DEBs in the target root W/root, its
+# output in LOG; prints each package not "install ok installed", with its
+# status.
+dpkg_install() {
+  local log=$1 dir p status; shift
+  dir=$(mktemp -d "$W/install.XXXXXX")
+  cp "$@" "$dir/"
+  "$TOP/scripts/in-chroot.sh" --bind "$dir:/var/tmp/crossboot" "$W/root" \
+    sh -c 'dpkg -i /var/tmp/crossboot/*.deb' >"$log" 2>&1 || true
+  rm -rf "$dir"
+  for p in "$@"; do
     p=$(dpkg-deb -f "$p" Package)
     status=$(dpkg-query --admindir="$W/root/var/lib/dpkg" -W -f='${Status}' "$p" 2>/dev/null) || true
-    [ "$status" = "install ok installed" ] || bad+=" $p (${status:-absent})"
+    [ "$status" = "install ok installed" ] || printf '%s (%s)\n' "$p" "${status:-absent}"
   done
+}
+
+# install_packages: the target root (W/root) with image, modules and
+# headers installed.
+install_packages() {
+  local bad
+  cp -a "$OUT/target-root/root" "$W/root"
+  bad=$(dpkg_install "$W/dpkg.log" "${INSTALL[@]}")
   if [ -z "$bad" ]; then ok "dpkg installs $(printf '%s ' "${INSTALL[@]##*/}")into a $DISTRO_NAME $TARGET_DEB_ARCH root"
-  else not_ok "dpkg did not install:$bad (log: $W/dpkg.log)"; return 1; fi
+  else not_ok "dpkg did not install: ${bad//$'\n'/, } (log: $W/dpkg.log)"; tail -n 20 "$W/dpkg.log" | indent; return 1; fi
+}
+
+# check_tools_packages: the tools packages (Ubuntu trees; upstream trees have
+# none): their ELF files, their install beside the kernel's, the links the
+# wrappers use, perf's build options.
+check_tools_packages() {
+  if [ ${#TOOLS[@]} = 0 ]; then
+    note "no linux-tools-* packages among the packages (an upstream tree): the tools checks are skipped"; return
+  fi
+  install_tools
+  check_tools_elf "$W/x" "$W/root" "$OUT/build-chroot/root" "$TARGET_GNU_TRIPLET" "${TOOLS[@]}"
+  check_tools_links "$W/root" "$RELEASE"
+  check_perf_build_options
+}
+
+# install_tools: the tools packages installed by themselves, after the
+# kernel's, so that their failing does not stop the boot. A file another
+# package of the root has (Debian's linux-base has /usr/bin/perf) or a
+# missing dependency is named in the check's line.
+install_tools() {
+  local bad why
+  bad=$(dpkg_install "$W/dpkg-tools.log" "${TOOLS_INSTALL[@]}")
+  if [ -z "$bad" ]; then
+    ok "dpkg installs $(printf '%s ' "${TOOLS_INSTALL[@]##*/}")beside them"; return
+  fi
+  why=$(dpkg_failures "$W/dpkg-tools.log")
+  if [ -z "$why" ]; then
+    not_ok "dpkg did not install: ${bad//$'\n'/, } (log: $W/dpkg-tools.log)"; tail -n 20 "$W/dpkg-tools.log" | indent; return
+  fi
+  not_ok "dpkg cannot install the tools packages: $(head -n 1 <<<"$why")"
+  sed 1d <<<"$why" | indent
+  note "not installed: ${bad//$'\n'/, } (log: $W/dpkg-tools.log)"
+  if grep -q ' is also in package ' <<<"$why"; then
+    note "a file of another package: the tools package must say Replaces: (and Breaks:) or divert it; --force-overwrite is no fix"
+  fi
+}
+
+# check_perf_build_options: perf version --build-options, run in the target
+# root through qemu-user (by the flavour's link, as the wrapper picks it on
+# this kernel), against scripts/kernel/perf-features.
+check_perf_build_options() {
+  local perf="/usr/lib/linux-tools/$RELEASE/perf" rc=0
+  if [ ! -e "$W/root$perf" ]; then not_ok "no perf in the target root ($perf)"; return; fi
+  "$TOP/scripts/in-chroot.sh" "$W/root" "$perf" version --build-options >"$W/perf-version.txt" 2>&1 || rc=$?
+  check_perf_features "$W/perf-version.txt" "$rc"
+}
+
+# check_package_sizes: each package's size beside a native build's
+# (scripts/kernel/reference-sizes), as notes, not checks.
+check_package_sizes() {
+  local deb name
+  if grep -qx 'CONFIG_DEBUG_INFO=y' "$CONFIG"; then
+    note "package sizes (.deb) beside a native build's (scripts/kernel/reference-sizes):"
+  else
+    note "package sizes (.deb); without CONFIG_DEBUG_INFO (the test size) not comparable with the native build's (scripts/kernel/reference-sizes):"
+  fi
+  for deb in "${DEBS[@]}"; do
+    name=$(dpkg-deb -f "$deb" Package)
+    size_note "$name" "$(stat -c %s "$deb")" "$(reference_size "$name" "$KDIR/reference-sizes")"
+  done | indent
 }
 
 # boot: the root as an ext4 disk, the installed kernel booted with
@@ -269,11 +384,10 @@ boot() {
     -append "console=$TARGET_CONSOLE root=/dev/vda rw rootwait nohz_full=$NOHZ init=/sbin/crossboot-check panic=-1" \
     </dev/null >"$W/console.log" 2>&1 || note "qemu exit status $? (124: timed out after ${TIMEOUT}s)"
   BOOT_SECONDS=$((SECONDS - BOOT_START))
-  tr -d '\r' <"$W/console.log" | sed -n 's/^CROSSBOOT: //p' >"$W/report"
+  REPORT="$W/report"
+  tr -d '\r' <"$W/console.log" | sed -n 's/^CROSSBOOT: //p' >"$REPORT"
+  tr -d '\r' <"$W/console.log" | sed -n 's/^CROSSBOOT-TOOLS: //p' >"$W/tools.log"
 }
-
-# reported KEY: the value the guest reported for KEY.
-reported() { sed -n "s/^$1 //p" "$W/report" | head -n 1; }
 
 check_guest() {
   local uname vermagic
@@ -294,6 +408,7 @@ check_guest() {
     "the module's vermagic '$vermagic' does not match uname -r '$uname'"
   if [ "$(reported insmod)" = ok ] && [ "$(reported proc-modules)" = 1 ]; then ok "the module loads (dmesg: $(reported dmesg))"
   else not_ok "the module does not load: $(reported insmod)"; fi
+  if [ ${#TOOLS[@]} -gt 0 ]; then check_guest_tools "$CONFIG" "$W/tools.log"; fi
 }
 
 main() {
@@ -307,7 +422,11 @@ main() {
   check_config
   check_no_private_key
   check_lintian
-  if install_packages; then boot; check_guest; fi
+  check_package_sizes
+  local installed=0
+  if install_packages; then installed=1; fi
+  check_tools_packages
+  if [ "$installed" = 1 ]; then boot; check_guest; fi
   exit "$FAILED"
 }
 

@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check]
+# scripts/kernel-debs.sh [--target NAME] [--distro NAME] [--size full|test] [--jobs N]
+#                        [--fragment FILE]... [--signing-key PEM] [--fresh] [--check]
 #                        [--estimate [--sample N]] TREE
 #
-# Cross-builds "-tickless" arm64 kernel packages from a kernel source tree,
-# inside the build chroot of the target distribution (./build.sh --distro
-# NAME aarch64 build-chroot, built first if needed) with the project's static
-# cross compiler. The tree is copied, never written to. Two kinds of tree:
+# Cross-builds "-tickless" kernel packages for the target (default aarch64:
+# targets/NAME and targets/kernel/NAME) from a kernel source tree, inside the
+# build chroot of the target distribution (./build.sh --distro NAME TARGET
+# build-chroot, built first if needed) with the project's static cross
+# compiler. The tree is copied, never written to. Two kinds of tree:
 #  - upstream or Debian: `make bindeb-pkg` with LOCALVERSION=-tickless and
 #    scripts/kernel/tickless.config and target-gcc.config on top of
 #    defconfig (--size full, the default) or tinyconfig +
 #    scripts/kernel/test-size.config (--size test);
 #    patches in scripts/kernel/patches/MAJOR.MINOR/ make linux-headers carry
-#    arm64 host programs and declare its Depends;
-#  - Ubuntu (debian.master/): the arm64 "tickless" flavour is added to the
-#    tree's packaging where missing (scripts/kernel/ubuntu.sh), its config
-#    generated from the tree's annotations (--size test: that config cut
-#    down), and `dpkg-buildpackage -aarm64` builds the flavour's packages;
-#    scripts/kernel/ubuntu/MAJOR.MINOR/ patches the headers the same way.
-# The effective config is checked for every tickless setting. Results:
-# out/aarch64/debs/. --check then runs scripts/kernel-check.sh on them.
+#    host programs for the target and declare its Depends;
+#  - Ubuntu (debian.master/): the "tickless" flavour is added to the tree's
+#    packaging where missing (scripts/kernel/ubuntu.sh), its config generated
+#    from the tree's annotations (--size test: that config cut down), and
+#    dpkg-buildpackage builds, one target after the other, the flavour's
+#    packages, the shared headers, the tools (perf, bpftool, cpupower,
+#    usbip) and, for targets without it, linux-tools-common;
+#    scripts/kernel/ubuntu/MAJOR.MINOR/ patches the tree's packaging.
+# --fragment FILE (repeatable) merges Kconfig settings into the flavour's
+# config (for Ubuntu trees recorded in the annotations); --signing-key PEM
+# signs modules with that key (RSA key and certificate in one file) instead
+# of a throw-away one.
+#
+# The build resumes: run the same command again after an interruption and
+# it goes on where it stopped; after a change (a config option, a source
+# file) only what it touches is rebuilt. One build of a tree at a time.
+# --fresh starts the tree's build over. While it builds, a progress line
+# every minute. The effective config is checked for every tickless setting.
+# Results: out/TARGET/debs/. --check then runs scripts/kernel-check.sh on
+# them (its prerequisites are checked before anything is built).
 # --estimate builds nothing whole: it prepares the configuration the build
 # would use, compiles a sample of N of its objects (default 200) and
 # extrapolates the build time on this machine (scripts/kernel/estimate.sh).
@@ -27,64 +41,131 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
+# shellcheck source=scripts/host-packages.sh
+. "$TOP/scripts/host-packages.sh"
 KDIR=$TOP/scripts/kernel
 # shellcheck source=scripts/kernel/common.sh
 . "$KDIR/common.sh"
-# shellcheck source=scripts/kernel/ubuntu.sh
-. "$KDIR/ubuntu.sh"
+# shellcheck source=scripts/kernel/work.sh
+. "$KDIR/work.sh"
+# shellcheck source=scripts/kernel/progress.sh
+. "$KDIR/progress.sh"
+# shellcheck source=scripts/kernel/userconf.sh
+. "$KDIR/userconf.sh"
 # shellcheck source=scripts/kernel/estimate.sh
 . "$KDIR/estimate.sh"
 
-DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0 ESTIMATE=0 SAMPLE=200
-while [ $# -gt 0 ]; do
-  case $1 in
-    --distro) DISTRO=${2:?--distro needs a name}; shift ;;
-    --size) SIZE=${2:-}; [[ $SIZE == test || $SIZE == full ]] || die "--size is test or full"; shift ;;
-    --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; shift ;;
-    --check) CHECK=1 ;;
-    --estimate) ESTIMATE=1 ;;
-    --sample) SAMPLE=${2:-}; [[ $SAMPLE =~ ^[1-9][0-9]*$ ]] || die "--sample needs a positive number"; shift ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    -*) die "unknown option '$1' (see --help)" ;;
-    *) [ -z "$TREE" ] || die "one kernel tree only"; TREE=$1 ;;
-  esac
-  shift
-done
-[ -n "$TREE" ] || die "usage: scripts/kernel-debs.sh [--distro NAME] [--size test|full] [--jobs N] [--check] [--estimate [--sample N]] TREE"
-[ "$CHECK$ESTIMATE" != 11 ] || die "--estimate builds no packages to --check"
-if [ ! -f "$TREE/Makefile" ] || [ ! -d "$TREE/scripts/package" ]; then die "$TREE is not a kernel source tree"; fi
-TREE=$(realpath "$TREE")
-KIND=upstream PATCHES=patches
-if [ -d "$TREE/debian.master" ]; then KIND=ubuntu PATCHES=ubuntu; fi
-[ "$KIND" = upstream ] || have python3 || die "python3 is missing (apt-get install python3): Ubuntu's annotations tool needs it"
+USAGE="usage: scripts/kernel-debs.sh [--target NAME] [--distro NAME] [--size full|test] [--jobs N] [--fragment FILE]... [--signing-key PEM] [--fresh] [--check] [--estimate [--sample N]] TREE"
+TARGET=aarch64 DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
+ESTIMATE=0 SAMPLE=200 FRAGMENTS=() SIGNING_KEY='' FRESH=0
 
-OUT="$TOP/out/aarch64"
-VERSION=$(make -s -C "$TREE" kernelversion)
-SERIES=$(cut -d. -f1,2 <<<"$VERSION")
-WORK="$CACHE/kernel/aarch64/$(basename "$TREE")-$DISTRO-$SIZE"
-[ -d "$KDIR/$PATCHES/$SERIES" ] ||
-  die "no linux-headers cross patch for $KIND Linux $SERIES (scripts/kernel/$PATCHES/$SERIES/)"
-
-# copy_tree: the tree in WORK/src (without .git), with the patches applied.
-copy_tree() {
-  local p
-  mkdir -p "$WORK"
-  rsync -a --delete --exclude=.git "$TREE/" "$WORK/src/"
-  for p in "$KDIR/$PATCHES/$SERIES"/*.patch; do
-    patch -d "$WORK/src" -p1 -N --batch --quiet <"$p" || die "${p##*/} does not apply to $TREE"
+parse_args() {
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --target) TARGET=${2:-}; shift ;;
+      --distro) DISTRO=${2:?--distro needs a name}; shift ;;
+      --size) SIZE=${2:-}; [[ $SIZE == test || $SIZE == full ]] || die "--size is test or full"; shift ;;
+      --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; shift ;;
+      --fragment) [ -n "${2:-}" ] || die "--fragment needs a file"; fragment_check "$2"; FRAGMENTS+=("$(realpath "$2")"); shift ;;
+      --signing-key) [ -n "${2:-}" ] || die "--signing-key needs a PEM file"; SIGNING_KEY=$(realpath "$2"); shift ;;
+      --fresh) FRESH=1 ;;
+      --check) CHECK=1 ;;
+      --estimate) ESTIMATE=1 ;;
+      --sample) SAMPLE=${2:-}; [[ $SAMPLE =~ ^[1-9][0-9]*$ ]] || die "--sample needs a positive number"; shift ;;
+      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+      -*) die "unknown option '$1' (see --help)" ;;
+      *) [ -z "$TREE" ] || die "one kernel tree only"; TREE=$1 ;;
+    esac
+    shift
   done
-  tickless_fragment "$VERSION" >"$WORK/tickless.config"
-  cp "$KDIR/test-size.config" "$KDIR/target-gcc.config" "$WORK/"
+  [ -n "$TREE" ] || die "$USAGE"
+  [ "$CHECK$ESTIMATE" != 11 ] || die "--estimate builds no packages to --check"
+  [ -z "$SIGNING_KEY" ] || signing_key_check "$SIGNING_KEY"
 }
 
-# in_chroot SCRIPT LOG: run WORK/SCRIPT in the build chroot (WORK is /build
-# there), its output in WORK/LOG; the log's end and a clear error on failure.
-in_chroot() {
-  if ! "$TOP/scripts/in-chroot.sh" --bind "$WORK:/build" "$OUT/build-chroot/root" \
-      sh "/build/$1" >"$WORK/$2" 2>&1; then
-    tail -n 30 "$WORK/$2" >&2
-    die "${1%.sh} failed in the build chroot; log: $WORK/$2"
+# load_target: targets/NAME (architecture, triplets, qemu) and
+# targets/kernel/NAME (the kernel path's own settings).
+load_target() {
+  if ! [[ $TARGET =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$TARGET" ]; then
+    die "unknown target '$TARGET' (targets/: $(cd "$TOP/targets" && find . -maxdepth 1 -type f -printf '%f ' ))"
   fi
+  [ -f "$TOP/targets/kernel/$TARGET" ] || die "target $TARGET has no kernel settings (targets/kernel/$TARGET)"
+  # shellcheck source=targets/aarch64
+  . "$TOP/targets/$TARGET"
+  # shellcheck source=targets/kernel/aarch64
+  . "$TOP/targets/kernel/$TARGET"
+}
+
+# load_distro: the distribution profile (a name in scripts/distros/ or a
+# file), for DISTRO_VENDOR.
+load_distro() {
+  local p=$TOP/scripts/distros/$DISTRO
+  [[ $DISTRO == */* ]] && p=$DISTRO
+  [ -f "$p" ] || die "unknown distribution '$DISTRO' (scripts/distros/, or the path of a profile)"
+  # shellcheck source=scripts/distros/bullseye
+  . "$p"
+}
+
+# check_prerequisites: everything the whole command needs on the host,
+# before anything is built (installed as root on Debian/Ubuntu).
+check_prerequisites() {
+  local need="rsync:rsync patch:patch flock:util-linux setpriv:util-linux make:make find:findutils sha256sum:coreutils"
+  [ "$KIND" = upstream ] || need+=" python3:python3"
+  [ -z "$SIGNING_KEY" ] || need+=" openssl:openssl"
+  ensure_host_packages "$need"
+  if [ "$CHECK" = 1 ]; then
+    # shellcheck source=scripts/kernel/prereqs.sh
+    . "$KDIR/prereqs.sh"
+    kernel_check_prereqs 0
+  fi
+}
+
+# examine_tree: KIND, VERSION, SERIES, WORK.
+examine_tree() {
+  if [ ! -f "$TREE/Makefile" ] || [ ! -d "$TREE/scripts/package" ]; then die "$TREE is not a kernel source tree"; fi
+  TREE=$(realpath "$TREE")
+  KIND=upstream PATCHES=patches
+  if [ -d "$TREE/debian.master" ]; then KIND=ubuntu PATCHES=ubuntu; fi
+  VERSION=$(make -s -C "$TREE" kernelversion) || die "cannot read the kernel version of $TREE"
+  SERIES=$(cut -d. -f1,2 <<<"$VERSION")
+  [ -d "$KDIR/$PATCHES/$SERIES" ] ||
+    die "no linux-headers cross patch for $KIND Linux $SERIES (scripts/kernel/$PATCHES/$SERIES/)"
+  OUT="$TOP/out/$TARGET_ARCH"
+  WORK="$CACHE/kernel/$TARGET_ARCH/$(basename "$TREE")-$DISTRO-$SIZE"
+}
+
+# recipe_fingerprint: everything but the tree that decides how the copy is
+# prepared and built: the kernel scripts, patches, target, distribution,
+# size, the user's fragments, the build chroot (its stage key: another
+# compiler rebuilds everything).
+recipe_fingerprint() {
+  {
+    printf '%s\n' "$TARGET" "$DISTRO" "$SIZE" "$KIND" "$VERSION" "${SOURCE_DATE_EPOCH:-}"
+    cat "$OUT/.build-chroot.stage-key" 2>/dev/null || true
+    cat "$TOP/targets/$TARGET" "$TOP/targets/kernel/$TARGET"
+    (cd "$TOP" && find scripts/kernel scripts/kernel-debs.sh -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    [ ${#FRAGMENTS[@]} = 0 ] || cat "${FRAGMENTS[@]}"
+  } | sha_of_stdin
+}
+
+# in_chroot SCRIPT: WORK/SCRIPT in the build chroot (WORK is /build there),
+# its output appended to WORK/build.log; the log's end and a clear error on
+# failure. setpriv: if this script is killed (kill -9 too), the chroot's
+# process tree goes with it, so a rerun finds no build still running.
+in_chroot() {
+  if ! setpriv --pdeathsig KILL "$TOP/scripts/in-chroot.sh" --bind "$WORK:/build" "$OUT/build-chroot/root" \
+      sh "/build/$1" >>"$WORK/build.log" 2>&1 </dev/null; then
+    tail -n 30 "$WORK/build.log" >&2
+    die "${1%.sh} failed in the build chroot; log: $WORK/build.log"
+  fi
+}
+
+# chroot_step NAME: the script from NAME_script (with its arguments) run in
+# the chroot.
+chroot_step() {
+  local name=$1; shift
+  "${name}_script" "$@" >"$WORK/$name.sh"
+  in_chroot "$name.sh"
 }
 
 # The packages' Maintainer and changelog address, else user@host.
@@ -93,107 +174,254 @@ maintainer_env() {
     "${DEBEMAIL:-crossboot@crossboot.invalid}" "${DEBFULLNAME:-crossboot}"
 }
 
+# apply_patches: the series' patches on the copy (the copy's patched files
+# are the tree's again after copy_changes).
+apply_patches() {
+  local p
+  for p in "$KDIR/$PATCHES/$SERIES"/*.patch; do
+    patch -d "$WORK/src" -p1 -N --batch --quiet <"$p" >>"$WORK/build.log" 2>&1 ||
+      die "${p##*/} does not apply to $TREE (log: $WORK/build.log)"
+  done
+}
+
+# write_fragments: the tickless fragment and the user's, for the chroot.
+write_fragments() {
+  tickless_fragment "$VERSION" >"$WORK/tickless.config"
+  cp "$KDIR/test-size.config" "$KDIR/target-gcc.config" "$WORK/"
+  # shellcheck disable=SC2086 # a list of symbols
+  printf 'CONFIG_%s=y\n' $TARGET_KERNEL_TEST_BUILTIN >"$WORK/target-test.config"
+  fragment_as_config "$USER_SETTINGS" >"$WORK/user.config"
+}
+
+# --- upstream and Debian trees -------------------------------------------
+
 # upstream_config_script: the configuration, in /build/out/.config.
 upstream_config_script() {
   local base=defconfig frags="/build/target-gcc.config /build/tickless.config"
-  if [ "$SIZE" = test ]; then base=tinyconfig frags="/build/test-size.config $frags"; fi
+  if [ "$SIZE" = test ]; then base=tinyconfig frags="/build/test-size.config /build/target-test.config $frags"; fi
+  [ -z "$USER_SETTINGS" ] || frags+=" /build/user.config"
   cat <<EOF
 set -eu
+echo "crossboot-phase: config"
 cd /build/src
-M="make O=/build/out ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- LOCALVERSION=-tickless"
+M="make O=/build/out ARCH=$TARGET_KARCH CROSS_COMPILE=$TARGET_GNU_TRIPLET- LOCALVERSION=-tickless"
 \$M $base
 KCONFIG_CONFIG=/build/out/.config scripts/kconfig/merge_config.sh -m -O /build/out /build/out/.config $frags
 \$M olddefconfig
 EOF
 }
 
-# upstream_script: the configuration, then make bindeb-pkg in the chroot.
-upstream_script() {
+# upstream_build_script: make bindeb-pkg in the chroot (kbuild's own
+# incremental build on /build/out).
+upstream_build_script() {
   local epoch=${SOURCE_DATE_EPOCH:-1672531200}
   maintainer_env
-  upstream_config_script
   cat <<EOF
+set -eu
+echo "crossboot-phase: kernel"
+cd /build/src
+M="make O=/build/out ARCH=$TARGET_KARCH CROSS_COMPILE=$TARGET_GNU_TRIPLET- LOCALVERSION=-tickless"
 M="\$M KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot"
 export KBUILD_BUILD_TIMESTAMP="\$(date -u -d @$epoch)"
 \$M -j$JOBS KDEB_PKGVERSION=$VERSION-1 bindeb-pkg
 EOF
 }
 
-build_upstream() {
-  if [ "$ESTIMATE" = 1 ]; then
-    upstream_config_script >"$WORK/config-in-chroot.sh"
-    in_chroot config-in-chroot.sh config.log
-    run_estimate /build/out/.config
-    return
-  fi
-  upstream_script >"$WORK/build-in-chroot.sh"
-  msg "building (log: $WORK/build.log)"
-  in_chroot build-in-chroot.sh build.log
-  BUILT_CONFIG=$WORK/out/.config
+upstream_prepare() {
+  [ -z "$USER_SETTINGS" ] || fragment_vs_tickless "$USER_SETTINGS" "$(fragment_settings "$WORK/tickless.config")"
+  chroot_step upstream_config
+  RESOLVED=$WORK/out/.config
 }
+upstream_targets() { echo bindeb-pkg; }
+upstream_build_dir() { printf '%s\n' "$WORK/out"; }
+upstream_build_target() { chroot_step upstream_build; }
+upstream_built_config() { printf '%s\n' "$WORK/out/.config"; }
 
-# build_ubuntu: the flavour added, its config generated (and cut down for
-# the test size), settled by Kconfig with the cross compiler and recorded in
-# the annotations so that the tree's own config check holds, then built.
-build_ubuntu() {
-  local gccver
+# --- Ubuntu trees -----------------------------------------------------------
+
+# ubuntu_prepare: the flavour added, its config generated (and cut down for
+# the test size), the user's fragments merged, settled by Kconfig with the
+# cross compiler and recorded in the annotations so that the tree's own
+# config check holds; then the tree's clean for the target architecture.
+ubuntu_prepare() {
+  local gccver base=''
   ubuntu_add_flavour "$WORK/src"
   if [ "$SIZE" = test ]; then ubuntu_test_config "$WORK/src"
   else ubuntu_export_config "$WORK/src" "$WORK/ubuntu-request.config"; fi
-  ubuntu_resolve_script >"$WORK/resolve-config.sh"
-  msg "settling the flavour's config with the cross compiler (log: $WORK/config.log)"
-  in_chroot resolve-config.sh config.log
+  if [ -n "$USER_SETTINGS" ]; then
+    fragment_vs_tickless "$USER_SETTINGS" "$(ubuntu_tickless_policies "$WORK/src")"
+    cp "$WORK/ubuntu-request.config" "$WORK/ubuntu-base.config"
+    ubuntu_apply_fragment "$WORK/ubuntu-request.config" "$USER_SETTINGS"
+    base=/build/kcfg-base/.config
+  fi
+  msg "settling the flavour's config with the cross compiler (log: $WORK/build.log)"
+  chroot_step ubuntu_resolve "$base"
   gccver=$(sed -n 's/^CONFIG_GCC_VERSION=//p' "$WORK/kcfg/.config")
   ubuntu_fix_gcc_version "$WORK/src" "$gccver"
-  ubuntu_record_config "$WORK/src" "$WORK/kcfg/.config" "$SIZE"
-  if [ "$ESTIMATE" = 1 ]; then run_estimate /build/kcfg/.config; return; fi
-  { maintainer_env; ubuntu_chroot_script; } >"$WORK/build-in-chroot.sh"
-  msg "building with dpkg-buildpackage -aarm64 (log: $WORK/build.log)"
-  in_chroot build-in-chroot.sh build.log
-  BUILT_CONFIG=$(ubuntu_built_config "$WORK/src")
+  ubuntu_record_config "$WORK/src" "$WORK/kcfg/.config" "$SIZE" "${base:+$WORK/kcfg-base/.config}"
+  RESOLVED=$WORK/kcfg/.config
+  [ "$ESTIMATE" = 1 ] && return
+  msg "the tree's clean for $TARGET_DEB_ARCH (debian/control, debian/changelog)"
+  keep_build_state
+  { maintainer_env; ubuntu_clean_script; } >"$WORK/ubuntu-clean.sh"
+  in_chroot ubuntu-clean.sh
+  restore_build_state
+  grep -q '^Package: ' "$WORK/src/debian/control" || die "the tree's clean wrote no debian/control"
 }
 
-# run_estimate CONFIG: --estimate's measurement and report (the tickless
-# settings are checked on CONFIG as on a build's).
+ubuntu_build_target() {
+  { maintainer_env; ubuntu_target_script "$1"; } >"$WORK/ubuntu-target.sh"
+  in_chroot ubuntu-target.sh
+}
+
+# --- the build --------------------------------------------------------------
+
+# prepare_copy: the tree's copy brought up to date and prepared, unless it
+# already is for this tree and these settings (a resume). Sets CHANGED
+# (paths changed in the tree since the copy was last prepared).
+prepare_copy() {
+  local recipe=$1
+  CHANGED=
+  if [ "$(state_get prepared)" = "$recipe:$(tree_listing "$TREE" | sha_of_stdin)" ] && [ -f "$RESOLVED_SAVED" ]; then
+    msg "resuming: $WORK is prepared for this tree and these settings"
+    RESOLVED=$RESOLVED_SAVED
+    return
+  fi
+  msg "copying $TREE (changed files only) and preparing it"
+  CHANGED=$(copy_changes)
+  apply_patches
+  write_fragments
+  "${KIND}_prepare"
+  cp "$RESOLVED" "$RESOLVED_SAVED"
+  commit_tree_listing
+  state_put prepared "$recipe:$(sha_of_stdin <"$WORK/state/tree.list")"
+}
+
+# invalidate RECIPE CONFIG KEY: the tree's stamps of the phases the changes
+# touch; kbuild then rebuilds only what depends on them.
+invalidate() {
+  local recipe=$1 config=$2 key=$3 f=$UBUNTU_STAMP_FLAVOUR
+  if [ "$(state_get recipe)" != "$recipe" ] || { [ -n "$CHANGED" ] && affects_tools "$CHANGED"; }; then
+    [ -z "$(state_get recipe)" ] || msg "the tree or the settings changed: every phase is checked again (kbuild rebuilds only what changed)"
+    remove_stamps stamp-prepare-perarch stamp-build-perarch "stamp-prepare-tree-$f" "stamp-prepare-$f" "stamp-build-$f"
+  elif [ "$(state_get config)" != "$config" ]; then
+    msg "the configuration changed: the kernel is rebuilt incrementally, the tools are kept"
+    remove_stamps "stamp-prepare-tree-$f" "stamp-prepare-$f" "stamp-build-$f"
+  fi
+  if [ "$(state_get key)" != "$key" ]; then
+    [ -z "$(state_get key)" ] || msg "the signing key changed: the kernel embeds the new certificate"
+    signing_key_forget "$(${KIND}_build_dir)/certs"
+    remove_stamps "stamp-build-$f"
+  fi
+  state_put recipe "$recipe"; state_put config "$config"; state_put key "$key"
+}
+
+# build_targets FINGERPRINT: each target not yet done for these inputs.
+build_targets() {
+  local fp=$1 t expected
+  expected=$(expected_objects)
+  for t in $("${KIND}_targets"); do
+    if target_done "$t" "$fp"; then msg "$t: done already ($(find "$WORK/debs/$t" -name '*.deb' | wc -l) packages)"; continue; fi
+    msg "$t: building (log: $WORK/build.log)"
+    clear_partial
+    [ -z "$SIGNING_KEY" ] || signing_key_place "$SIGNING_KEY" "$(${KIND}_build_dir)/certs" "${SOURCE_DATE_EPOCH:-1672531200}"
+    with_progress "$WORK/build.log" "$(${KIND}_build_dir)" "$expected" "${KIND}_build_target" "$t"
+    collect_debs "$t" "$fp"
+    msg "$t: $(find "$WORK/debs/$t" -name '*.deb' -printf '%f ')"
+  done
+}
+
+# expected_objects: how many objects the configuration compiles (counted
+# once a configuration, as --estimate does); 0 if that fails (the progress
+# lines then count without a total).
+expected_objects() {
+  local sum file
+  sum=$(sha_of_stdin <"$RESOLVED")
+  file=$WORK/state/objects-$sum
+  if [ ! -s "$file" ]; then
+    msg "counting the objects this configuration compiles (for the progress lines)"
+    objects_script "/build/${RESOLVED#"$WORK"/}" >"$WORK/objects.sh"
+    if setpriv --pdeathsig KILL "$TOP/scripts/in-chroot.sh" --bind "$WORK:/build" "$OUT/build-chroot/root" \
+        sh /build/objects.sh >>"$WORK/build.log" 2>&1 </dev/null; then
+      sed -n 's/^objects //p' "$WORK/estimate.txt" >"$file"
+    else
+      warn "could not count the objects (log: $WORK/build.log); progress without a total"
+    fi
+    rm -rf "$WORK/est"
+  fi
+  cat "$file" 2>/dev/null || echo 0
+}
+
+# run_estimate: --estimate's measurement and report (the tickless settings
+# are checked on the config as on a build's).
 run_estimate() {
-  BUILT_CONFIG=$WORK/${1#/build/}
+  BUILT_CONFIG=$RESOLVED
   check_config
-  estimate_script "$1" >"$WORK/estimate-in-chroot.sh"
-  msg "compiling a sample of $SAMPLE objects (log: $WORK/estimate.log)"
-  in_chroot estimate-in-chroot.sh estimate.log
+  msg "compiling a sample of $SAMPLE objects (log: $WORK/build.log)"
+  chroot_step estimate "/build/${RESOLVED#"$WORK"/}"
   estimate_report "$WORK/estimate.txt"
 }
 
-# check_config: every line of the tickless fragment (and, upstream, of
-# target-gcc.config) is in the effective .config.
+# check_config: every line of the tickless fragment (upstream: and of
+# target-gcc.config), and every setting of the user's fragments, is in the
+# effective .config.
 check_config() {
   local missing
   [ -f "$BUILT_CONFIG" ] || die "the build left no .config at $BUILT_CONFIG"
   missing=$(missing_settings "$WORK/tickless.config" "$BUILT_CONFIG"
     [ "$KIND" != upstream ] || missing_settings "$WORK/target-gcc.config" "$BUILT_CONFIG")
   [ -z "$missing" ] || die "the tickless settings did not all take: ${missing//$'\n'/; }"
+  missing=$(fragment_missing "$USER_SETTINGS" "$BUILT_CONFIG")
+  [ -z "$missing" ] || die "--fragment settings Kconfig did not keep (a dependency is off, or no such option): ${missing//$'\n'/; }"
+}
+
+cleanup() {
+  # The user's key stays in the build tree only while it builds.
+  [ -z "$SIGNING_KEY" ] || rm -f "$(${KIND}_build_dir)/certs/signing_key.pem" 2>/dev/null || true
 }
 
 main() {
-  local built
+  local recipe config key fp built targets start=$SECONDS
+  parse_args "$@"
+  load_target
+  load_distro
+  examine_tree
+  check_prerequisites
+  if [ "$KIND" = ubuntu ]; then
+    # shellcheck source=scripts/kernel/ubuntu.sh
+    . "$KDIR/ubuntu.sh"
+  fi
+  UBUNTU_STAMP_FLAVOUR=${UBUNTU_FLAVOUR:-tickless}
+  USER_SETTINGS=$(fragment_settings "${FRAGMENTS[@]}")
+  FRAGMENT_NAMES=$(printf '%s ' "${FRAGMENTS[@]##*/}")
+  work_lock
+  trap cleanup EXIT
   msg "build chroot for $DISTRO"
-  "$TOP/build.sh" --distro "$DISTRO" aarch64 build-chroot >&2
-  msg "Linux $VERSION ($KIND tree) from $TREE, $SIZE size, in $WORK"
-  copy_tree
-  rm -rf "$WORK/out" "$WORK/kcfg" "$WORK"/*.deb "$WORK"/*.ddeb "$WORK"/*.udeb "$WORK"/*.buildinfo "$WORK"/*.changes
-  "build_$KIND"
-  [ "$ESTIMATE" = 0 ] || exit 0
+  "$TOP/build.sh" --distro "$DISTRO" "$TARGET" build-chroot >&2
+  if [ "$FRESH" = 1 ]; then msg "--fresh: starting over in $WORK"; rm -rf "${WORK:?}/src" "$WORK/state" "$WORK/debs" "$WORK/keep" "$WORK/out"; fi
+  mkdir -p "$WORK"
+  [ ! -f "$WORK/build.log" ] || mv "$WORK/build.log" "$WORK/build.log.1"
+  restore_build_state
+  RESOLVED_SAVED=$WORK/state/resolved.config
+  msg "Linux $VERSION ($KIND tree) from $TREE, $SIZE size, for $TARGET_DEB_ARCH, in $WORK"
+  recipe=$(recipe_fingerprint)
+  prepare_copy "$recipe"
+  if [ "$ESTIMATE" = 1 ]; then run_estimate; exit 0; fi
+  config=$(sha_of_stdin <"$RESOLVED")
+  key=$(signing_key_fingerprint "$SIGNING_KEY")
+  invalidate "$recipe" "$config" "$key"
+  fp="$recipe:$config:$key:$(sha_of_stdin <"$WORK/state/tree.list")"
+  build_targets "$fp"
+  BUILT_CONFIG=$("${KIND}_built_config" "$WORK/src")
   check_config
-  mkdir -p "$OUT/debs"
-  cp "$WORK"/*.deb "$OUT/debs/"
-  msg "packages in $OUT/debs:"
-  built=("$WORK"/*.deb)
-  built=("${built[@]/#"$WORK"/"$OUT/debs"}")
+  msg "packages in $OUT/debs ($(duration $((SECONDS - start))) this run):"
+  mapfile -t targets < <("${KIND}_targets")
+  mapfile -t built < <(publish_debs "$OUT/debs" "${targets[@]}")
   printf '%s\n' "${built[@]##*/}"
   if [ "$CHECK" = 1 ]; then
     msg "checking them (scripts/kernel-check.sh)"
-    exec "$TOP/scripts/kernel-check.sh" --distro "$DISTRO" "${built[@]}"
+    exec "$TOP/scripts/kernel-check.sh" --target "$TARGET" --distro "$DISTRO" "${built[@]}"
   fi
 }
 
-main
+main "$@"

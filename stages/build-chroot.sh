@@ -20,12 +20,23 @@ STAGE_EXPORT=1
 . "$TOP/scripts/distro.sh"
 
 # Build side (amd64): what Debian and Ubuntu kernel packages build with
-# (kernel-wedge: Ubuntu's debian/rules clean runs it).
+# (kernel-wedge: Ubuntu's debian/rules clean runs it); for Ubuntu's tools
+# packages: autoconf, automake, libtool (usbip's autogen.sh), a JDK's headers
+# (perf's JVMTI agent: jni.h and jvmti.h are the same on every architecture),
+# and what linux-tools-common's man pages are made with (rst2man, asciidoc,
+# xmlto).
 CHROOT_BUILD_PACKAGES="build-essential bc bison flex cpio kmod rsync gawk python3 perl xz-utils
 zstd lz4 openssl libssl-dev libelf-dev zlib1g-dev libncurses-dev dwarves dpkg-dev debhelper
-fakeroot lintian pkg-config file git kernel-wedge"
-# Target side: the libraries the kernel's programs for the target link against.
-CHROOT_TARGET_PACKAGES="libc6-dev libssl-dev libelf-dev zlib1g-dev libgcc-s1"
+fakeroot lintian pkg-config file git kernel-wedge autoconf automake libtool java-common
+default-jdk-headless python3-docutils asciidoc-base xmlto"
+# Target side: the libraries the kernel's programs for the target link
+# against, and the tools' (perf, bpftool, cpupower, usbip): exactly the -dev
+# packages of focal's Build-Depends (debian.master/control.stub.in), by their
+# Debian names (libunwind8-dev is libunwind-dev). perf turns on whatever it
+# finds, so none more: an extra library changes its features and Depends.
+CHROOT_TARGET_PACKAGES="libc6-dev libssl-dev libelf-dev zlib1g-dev libgcc-s1 libcap-dev
+libnewt-dev libiberty-dev libdw-dev libpci-dev libunwind-dev liblzma-dev libaudit-dev libudev-dev
+uuid-dev libnuma-dev"
 # Names the compiler answers to besides the plain ones.
 CHROOT_GCC_VERSIONS="9 10 11 12"
 

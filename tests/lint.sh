@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint: shellcheck on every shell file in the repository.
+# Lint: shellcheck on every shell file in the repository, pyflakes and a
+# compile check on every Python file.
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/testlib.sh"
@@ -24,6 +25,14 @@ shell_files() {
   done
   return 0
 }
+
+python_files() { tree_files | grep '\.py$' || true; }
+
+while IFS= read -r f; do
+  if command -v pyflakes3 >/dev/null; then check "pyflakes $f" pyflakes3 "$f"
+  else skip "pyflakes $f" "pyflakes3 is not installed (apt-get install python3-pyflakes)"; fi
+  check "python3 compiles $f" python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' "$f"
+done < <(python_files)
 
 if ! command -v shellcheck >/dev/null; then
   skip shellcheck "shellcheck is not installed (apt-get install shellcheck)"

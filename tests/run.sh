@@ -24,7 +24,7 @@ LOGS="$TOP/out/tests"
 mkdir -p "$LOGS"
 
 # command:Debian-package pairs the tests need beyond build.sh's own.
-TEST_TOOLS="shellcheck:shellcheck qemu-aarch64-static:qemu-user-static valgrind:valgrind
+TEST_TOOLS="shellcheck:shellcheck pyflakes3:python3-pyflakes openssl:openssl qemu-aarch64-static:qemu-user-static valgrind:valgrind
 bwrap:bubblewrap keyctl:keyutils distccd:distcc busybox:busybox-static socat:socat
 clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu aarch64-linux-gnu-g++-12:g++-12-aarch64-linux-gnu
 cmake:cmake meson:meson

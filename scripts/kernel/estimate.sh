@@ -11,12 +11,16 @@
 # linking, modpost and packaging; it prints what it measured so that a
 # reader can judge it.
 
-# estimate_script CONFIG: the chroot script; CONFIG is a path under /build.
-estimate_script() {
+# objects_script CONFIG: chroot sh: on O=/build/est with CONFIG,
+# `make prepare` (timed, into /build/estimate.txt) and the list of objects
+# the build would compile (/build/est-objects). Also what the build's
+# progress counts against (scripts/kernel/progress.sh).
+objects_script() {
   cat <<EOF
 set -eu
+echo "crossboot-phase: counting objects"
 cd /build/src
-M="make O=/build/est ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j$JOBS"
+M="make O=/build/est ARCH=$TARGET_KARCH CROSS_COMPILE=$TARGET_GNU_TRIPLET- -j$JOBS"
 rm -rf /build/est && mkdir /build/est && cp "$1" /build/est/.config
 s=\$(date +%s)
 \$M -s olddefconfig >/dev/null
@@ -25,17 +29,26 @@ echo "prepare_seconds \$((\$(date +%s) - s))" >/build/estimate.txt
 # Compile commands name their output after -o (with MODVERSIONS, 5.4 writes
 # dir/.tmp_name.o first); host programs are not cross-compiled.
 \$M -n -k vmlinux modules 2>/build/est-dry.err |
-  grep -- 'aarch64-linux-gnu-gcc .* -c ' | grep -o -- ' -o [^ ;]*\.o' |
-  sed 's/^ -o //; s,\.tmp_\([^/]*\)$,\1,' | sort -u >/build/est-objects || true
+  grep -- '$TARGET_GNU_TRIPLET-gcc .* -c ' | grep -o -- ' -o [^ ;]*\.o' |
+  sed 's/^ -o //; s,\.tmp_\([^/]*\)\$,\1,' | sort -u >/build/est-objects || true
 total=\$(wc -l </build/est-objects)
 [ "\$total" -gt 0 ] || { echo "make -n listed no objects" >&2; exit 1; }
+echo "objects \$total" >>/build/estimate.txt
+EOF
+}
+
+# estimate_script CONFIG: the chroot script: objects_script, then a fixed
+# pseudo-random sample of the objects built from clean (timed).
+estimate_script() {
+  objects_script "$1"
+  cat <<EOF
+M="\$M -k"
 shuf -n $SAMPLE --random-source=/build/est/.config /build/est-objects >/build/est-sample
 s=\$(date +%s.%N)
-\$M -k \$(cat /build/est-sample) >/build/est-sample.log 2>&1 || echo "some sample objects failed" >&2
+\$M \$(cat /build/est-sample) >/build/est-sample.log 2>&1 || echo "some sample objects failed" >&2
 e=\$(date +%s.%N)
 built=0
 while read -r o; do [ -f "/build/est/\$o" ] && built=\$((built + 1)); done </build/est-sample
-echo "objects \$total" >>/build/estimate.txt
 echo "sample \$(wc -l </build/est-sample)" >>/build/estimate.txt
 echo "sample_built \$built" >>/build/estimate.txt
 awk -v s="\$s" -v e="\$e" 'BEGIN { print "sample_seconds", e - s }' >>/build/estimate.txt

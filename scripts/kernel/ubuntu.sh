@@ -1,30 +1,34 @@
 # shellcheck shell=bash
 # Sourced by scripts/kernel-debs.sh, not run. The Ubuntu path: a tree with
-# debian.master/ (Ubuntu's packaging, focal 5.4 and its kin) gets the arm64
-# "tickless" flavour the way Ubuntu adds flavours, and is cross-built with its
-# own debian/rules through dpkg-buildpackage -aarm64 in the build chroot.
+# debian.master/ (Ubuntu's packaging, focal 5.4 and its kin) gets the
+# "tickless" flavour for the target's architecture the way Ubuntu adds
+# flavours, and is cross-built with its own debian/rules through
+# dpkg-buildpackage -aDEB_ARCH in the build chroot.
 #
 # Expects from kernel-debs.sh: msg, die, WORK (the tree's copy is WORK/src,
-# WORK is /build in the chroot), SIZE, JOBS, KDIR. Needs python3 on the host
-# (the tree's own annotations tool is Python).
+# WORK is /build in the chroot), SIZE, JOBS, KDIR, the target's settings
+# (targets/NAME, targets/kernel/NAME) and DISTRO_VENDOR. Needs python3 on the
+# host (the tree's own annotations tool is Python).
 #
 # Order: ubuntu_add_flavour; ubuntu_test_config (--size test) or
 # ubuntu_export_config SRC WORK/ubuntu-request.config (--size full);
 # ubuntu_resolve_script in the chroot (Kconfig with the cross compiler) gives
 # WORK/kcfg/.config; ubuntu_fix_gcc_version with its CONFIG_GCC_VERSION;
-# ubuntu_record_config; ubuntu_chroot_script builds; the tickless settings
-# are then checked in ubuntu_built_config's file.
+# ubuntu_record_config; ubuntu_clean_script, then ubuntu_target_script for
+# each of ubuntu_targets builds; the tickless settings are then checked in
+# ubuntu_built_config's file.
 
-UBUNTU_ARCH=arm64
+UBUNTU_ARCH=$TARGET_DEB_ARCH
 UBUNTU_FLAVOUR=tickless
 UBUNTU_KEY=$UBUNTU_ARCH-$UBUNTU_FLAVOUR
 
-# What a test-size kernel keeps: built in, what qemu's "virt" machine needs
-# to boot a root file system from a virtio disk without an initramfs; as
-# modules, a few to exercise module signing and linux-modules.
-UBUNTU_TEST_BUILTIN=(SERIAL_AMBA_PL011 SERIAL_AMBA_PL011_CONSOLE PCI PCI_HOST_GENERIC
-  VIRTIO VIRTIO_PCI VIRTIO_MMIO VIRTIO_BLK VIRTIO_NET VIRTIO_CONSOLE RTC_CLASS RTC_DRV_PL031
-  EXT4_FS SQUASHFS TMPFS DEVTMPFS DEVTMPFS_MOUNT BLK_DEV_INITRD MODULES MODULE_SIG)
+# What a test-size kernel keeps: built in, what qemu's machine needs to boot
+# a root file system from a virtio disk without an initramfs (the target's
+# own console and clock from targets/kernel/NAME); as modules, a few to
+# exercise module signing and linux-modules.
+read -r -d '' -a UBUNTU_TEST_BUILTIN <<<"$TARGET_KERNEL_TEST_BUILTIN PCI PCI_HOST_GENERIC
+  VIRTIO VIRTIO_PCI VIRTIO_MMIO VIRTIO_BLK VIRTIO_NET VIRTIO_CONSOLE RTC_CLASS
+  EXT4_FS SQUASHFS TMPFS DEVTMPFS DEVTMPFS_MOUNT BLK_DEV_INITRD MODULES MODULE_SIG" || true
 UBUNTU_TEST_MODULES=(HW_RANDOM_VIRTIO NET_9P NET_9P_VIRTIO 9P_FS)
 
 # ubuntu_debian_dir SRC: the tree's packaging directory (debian.master).
@@ -75,7 +79,7 @@ _ubuntu_if_kconfig() {
 }
 
 # ubuntu_add_flavour SRC: the tickless flavour, as Ubuntu adds a flavour:
-# control.d/vars.tickless, the flavour in rules.d/arm64.mk, its policies in
+# control.d/vars.tickless, the flavour in rules.d/ARCH.mk, its policies in
 # config/annotations and a changelog entry. Each step does nothing when its
 # part is there already; the policies are checked in any case.
 ubuntu_add_flavour() {
@@ -86,7 +90,31 @@ ubuntu_add_flavour() {
   mapfile -t policies < <(ubuntu_tickless_policies "$src")
   _ubuntu_annotate "$(ubuntu_annotations "$src")" "${policies[@]}"
   _ubuntu_add_changelog "$deb"
+  ubuntu_for_debian "$src"
   ubuntu_verify_policies "$src"
+}
+
+# ubuntu_for_debian SRC: a Debian target distribution (not Ubuntu): its
+# linux-base ships /usr/bin/perf (Debian's wrapper for its versioned
+# linux-perf packages) and linux-tools-common ships Ubuntu's wrapper at the
+# same path, for the kernel running; dpkg refuses to overwrite another
+# package's file unless told, so linux-tools-common says "Replaces:
+# linux-base" (removing linux-tools-common later takes /usr/bin/perf with it).
+ubuntu_for_debian() {
+  local stub
+  [ "${DISTRO_VENDOR:-}" != ubuntu ] || return 0
+  stub="$(ubuntu_debian_dir "$1")/control.stub.in"
+  [ -f "$stub" ] || die "$stub not found"
+  awk '
+    /^Package: / { tc = ($2 == "SRCPKGNAME-tools-common"); seen = 0 }
+    tc && /^Replaces:/ { seen = 1; if ($0 !~ /linux-base/) $0 = $0 ", linux-base" }
+    tc && /^Description:/ && !seen { print "Replaces: linux-base"; seen = 1 }
+    { print }
+  ' "$stub" >"$stub.tmp"
+  mv "$stub.tmp" "$stub"
+  grep -A12 '^Package: SRCPKGNAME-tools-common' "$stub" | grep -q '^Replaces:.*linux-base' ||
+    die "$stub: could not add Replaces: linux-base to the tools-common stanza"
+  msg "ubuntu: linux-tools-common replaces Debian linux-base's /usr/bin/perf"
 }
 
 # _ubuntu_add_vars DEB: the flavour's package metadata (debian/scripts/
@@ -103,16 +131,16 @@ arch="$UBUNTU_ARCH"
 supported="Tickless"
 target="For latency measurements: full dynamic ticks (nohz_full=), a 100 Hz tick."
 desc="=HUMAN= SMP"
-bootloader="flash-kernel [$UBUNTU_ARCH] | grub-efi-arm64 [$UBUNTU_ARCH]"
+bootloader="$TARGET_UBUNTU_BOOTLOADER"
 provides="kvm-api-4, redhat-cluster-modules, ivtv-modules"
 EOF
   msg "ubuntu: wrote $f"
 }
 
-# _ubuntu_add_to_rules DEB: the flavour in arm64.mk's "flavours", and
+# _ubuntu_add_to_rules DEB: the flavour in ARCH.mk's "flavours", and
 # build_image/kernel_file for every flavour: 2-binary-arch.mk reads them
 # through custom_override (the flavour's own value, else the global one),
-# and focal's arm64.mk sets them for "generic" only.
+# and focal's arm64.mk, for one, sets them for "generic" only.
 _ubuntu_add_to_rules() {
   local mk=$1/rules.d/$UBUNTU_ARCH.mk var val
   [ -f "$mk" ] || die "$mk not found"
@@ -154,64 +182,7 @@ _ubuntu_check_rules() {
 # notes. Prints what changed.
 _ubuntu_annotate() {
   local file=$1; shift
-  python3 - "$file" "$UBUNTU_KEY" "$@" <<'EOF' >&2 || die "could not update $file"
-import ast, re, sys
-path, key, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
-with open(path, encoding="utf-8") as f:
-    lines = f.read().split("\n")
-pol = re.compile(r"^(CONFIG_\S+)(\s+)policy<(\{.*?\})>(.*)$")
-
-header = 0
-while header < len(lines) and lines[header].startswith("#"):
-    header += 1
-flavour = [i for i in range(header) if lines[i].startswith("# FLAVOUR: ")]
-if not flavour:
-    sys.exit(f"{path}: no '# FLAVOUR:' line in the header")
-names = lines[flavour[0]].split()[2:]
-if key not in names:
-    lines[flavour[0]] = "# FLAVOUR: " + " ".join(sorted(names + [key]))
-    print(f"ubuntu: {key} added to the FLAVOUR line")
-
-def last_policy(conf):
-    found = None
-    for i, line in enumerate(lines):
-        m = pol.match(line)
-        if m and m.group(1) == conf:
-            found = i
-    return found
-
-def new_line_at(conf):
-    try:
-        start = lines.index("# ---- Annotations without notes ----")
-    except ValueError:
-        return len(lines)
-    last = start + 1
-    for i in range(start + 1, len(lines)):
-        m = pol.match(lines[i])
-        if m:
-            if m.group(1) > conf:
-                return i
-            last = i + 1
-    return last
-
-for pair in pairs:
-    conf, value = pair.split("=", 1)
-    i = last_policy(conf)
-    if i is None:
-        lines.insert(new_line_at(conf), f"{conf : <47} policy<{ {key: value} }>")
-        print(f"ubuntu: {conf}: new policy {key}={value}")
-        continue
-    m = pol.match(lines[i])
-    policy = ast.literal_eval(m.group(3))
-    if policy.get(key) == value:
-        continue
-    policy[key] = value
-    lines[i] = f"{m.group(1)}{m.group(2)}policy<{dict(sorted(policy.items()))}>{m.group(4)}"
-    print(f"ubuntu: {conf}: {key}={value}")
-
-with open(path, "w", encoding="utf-8") as f:
-    f.write("\n".join(lines))
-EOF
+  python3 "$KDIR/ubuntu_annotate.py" "$file" "$UBUNTU_KEY" "$@" >&2 || die "could not update $file"
 }
 
 # _ubuntu_add_changelog DEB: a new top stanza, unless the top one already
@@ -310,8 +281,8 @@ ubuntu_export_config() {
 ubuntu_test_config() {
   local src=$1 out=$WORK/ubuntu-request.config platforms
   ubuntu_export_config "$src" "$out"
-  platforms=$(sed -n 's/^config \(ARCH_[A-Z0-9_]*\)$/\1/p' "$src/arch/$UBUNTU_ARCH/Kconfig.platforms" |
-    grep -vx ARCH_VEXPRESS)
+  platforms=$(sed -n 's/^config \(ARCH_[A-Z0-9_]*\)$/\1/p' "$src/arch/$TARGET_KARCH/Kconfig.platforms" 2>/dev/null |
+    grep -vxF -f <(tr ' ' '\n' <<<"$TARGET_KERNEL_TEST_PLATFORMS")) || true
   awk -v builtin="${UBUNTU_TEST_BUILTIN[*]}" -v modules="${UBUNTU_TEST_MODULES[*]}" \
       -v off="DEBUG_INFO $platforms" '
     BEGIN {
@@ -335,148 +306,134 @@ ubuntu_test_config() {
   msg "ubuntu: test-size request: $(grep -c '=m$' "$out") modules, $(grep -c '=y$' "$out") built-in options"
 }
 
-# ubuntu_resolve_script: sh for the chroot that lets Kconfig, with the cross
-# compiler (its tests decide GCC_VERSION, CC_HAS_* and the like), turn
-# WORK/ubuntu-request.config into the complete WORK/kcfg/.config, as the
-# build's "make syncconfig" will. Only Kconfig's conf is compiled (for the
-# build machine).
-ubuntu_resolve_script() {
-  cat <<'EOF'
-set -eu
-rm -rf /build/kcfg
-mkdir /build/kcfg
-cp /build/ubuntu-request.config /build/kcfg/.config
-cd /build/src
-make -s O=/build/kcfg ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- olddefconfig
-EOF
+# ubuntu_apply_fragment REQUEST SETTINGS: the user's settings (CONFIG_X=V
+# lines, "n" for off) replace or join those of the request config.
+ubuntu_apply_fragment() {
+  local req=$1
+  [ -n "$2" ] || return 0
+  awk -v settings="$2" '
+    function out(k, line) { print (line ~ /=n$/ ? "# " k " is not set" : line) }
+    BEGIN { n = split(settings, s, "\n"); for (i = 1; i <= n; i++) { k = s[i]; sub(/=.*/, "", k); want[k] = s[i]; order[i] = k } }
+    { name = "" }
+    /^CONFIG_[A-Za-z0-9_]+=/ { name = $0; sub(/=.*/, "", name) }
+    /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { name = $2 }
+    name != "" && (name in want) { done[name] = 1; out(name, want[name]); next }
+    { print }
+    END { for (i = 1; i <= n; i++) if (!(order[i] in done)) out(order[i], want[order[i]]) }
+  ' "$req" >"$req.tmp"
+  mv "$req.tmp" "$req"
 }
 
-# ubuntu_record_config SRC RESOLVED test|full: make the tree's own check of
-# the flavour's .config (4-checks.mk: annotations --check, every option of
-# the .config against the annotations) hold for what this build really uses,
-# by appending $UBUNTU_KEY policies for the options where RESOLVED differs,
-# in a block that says why. "test" records every difference (the trimmed
-# test size is on purpose not Ubuntu's config); "full" records only what a
-# different compiler explains: options computed from compiler tests
-# (Kconfig's $(cc-option ...), $(success ...), $(shell ...)) and options
-# that are off either way (absent or "not set", like INIT_STACK_ALL once
-# gcc 12 passes CC_HAS_AUTO_VAR_INIT); any other difference stops the
-# build, listed. In both, the tickless settings and (test) the kept
-# options must have survived Kconfig.
+# ubuntu_resolve_script [BASE]: sh for the chroot that lets Kconfig, with the
+# cross compiler (its tests decide GCC_VERSION, CC_HAS_* and the like), turn
+# WORK/ubuntu-request.config into the complete WORK/kcfg/.config, as the
+# build's "make syncconfig" will; with BASE, also WORK/ubuntu-base.config
+# (the request without the user's fragments) into WORK/kcfg-base/.config.
+# Only Kconfig's conf is compiled (for the build machine).
+ubuntu_resolve_script() {
+  local pairs='/build/ubuntu-request.config:/build/kcfg' req dir
+  [ -z "${1:-}" ] || pairs+=' /build/ubuntu-base.config:/build/kcfg-base'
+  printf 'set -eu\necho "crossboot-phase: config"\ncd /build/src\n'
+  for req in $pairs; do
+    dir=${req#*:} req=${req%%:*}
+    printf 'rm -rf %s && mkdir %s && cp %s %s/.config\n' "$dir" "$dir" "$req" "$dir"
+    printf 'make -s O=%s ARCH=%s CROSS_COMPILE=%s- olddefconfig\n' "$dir" "$TARGET_KARCH" "$TARGET_GNU_TRIPLET"
+  done
+}
+
+# ubuntu_record_config SRC RESOLVED test|full [BASE]: make the tree's own
+# check of the flavour's .config hold for what this build really uses
+# (scripts/kernel/ubuntu_record_config.py says how); BASE is the config
+# resolved without the user's fragments. The tickless settings and (test)
+# the kept options must have survived Kconfig. Every difference from the
+# annotations is listed in WORK/config-differences.tsv.
 ubuntu_record_config() {
-  local src=$1 resolved=$2 mode=$3 must
+  local src=$1 resolved=$2 mode=$3 base=${4:-} must
   [[ $mode == test || $mode == full ]] || die "ubuntu_record_config: mode is test or full"
   must=$(ubuntu_tickless_policies "$src")
   if [ "$mode" = test ]; then
     must+=$'\n'$(printf 'CONFIG_%s=y\n' "${UBUNTU_TEST_BUILTIN[@]}")
     must+=$'\n'$(printf 'CONFIG_%s=m\n' "${UBUNTU_TEST_MODULES[@]}")
   fi
-  python3 - "$src" "$(ubuntu_annotations "$src")" "$resolved" "$mode" "$UBUNTU_ARCH" \
-      "$UBUNTU_FLAVOUR" "$must" <<'EOF' >&2 || die "the $UBUNTU_KEY configuration cannot be recorded (above)"
-import os, re, sys
-src, path, resolved, mode, arch, flavour, must = sys.argv[1:]
-key = f"{arch}-{flavour}"
-sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.join(src, "debian/scripts/misc"))
-from kconfig.annotations import Annotation, KConfig
-try:
-    from kconfig.run import SKIP_CONFIGS
-except ImportError:
-    SKIP_CONFIGS = ("CONFIG_VERSION_SIGNATURE",)
-
-def probes():
-    """Symbols whose definition runs the compiler or a shell command."""
-    found, sym = set(), None
-    pat = re.compile(r"\$\((cc-option|cc-option-bit|success|if-success|shell|as-instr|ld-option)\b|\$\(CC\)")
-    for top in ("arch", "init", "kernel", "lib", "mm", "security", "scripts", "crypto", "drivers", "fs", "net"):
-        for d, _, files in os.walk(os.path.join(src, top)):
-            for name in files:
-                if not name.startswith("Kconfig"):
-                    continue
-                with open(os.path.join(d, name), encoding="utf-8", errors="replace") as f:
-                    for line in f:
-                        m = re.match(r"\s*(?:menu)?config\s+(\w+)", line)
-                        if m:
-                            sym = "CONFIG_" + m.group(1)
-                        elif re.match(r"\s*(choice|endchoice|menu|endmenu|if|endif|source|comment)\b", line):
-                            sym = None
-                        elif sym and pat.search(line):
-                            found.add(sym)
-    return found
-
-want = Annotation(path).search_config(arch=arch, flavour=flavour)
-have = KConfig(resolved).config
-bad = [l for l in must.split("\n") if l and have.get(l.split("=", 1)[0], "-") != l.split("=", 1)[1]]
-if bad:
-    sys.exit("Kconfig did not keep: " + " ".join(bad))
-
-diff = {}
-for conf in sorted(set(want) | set(have)):
-    old, new = want.get(conf, "-"), have.get(conf, "-")
-    if conf not in SKIP_CONFIGS and old != new:
-        if ">" in new:
-            sys.exit(f"{conf}: value {new} cannot be written as a policy")
-        diff[conf] = (old, new)
-
-if mode == "full":
-    compiler = probes()
-    other = [c for c, (o, n) in diff.items() if c not in compiler and {o, n} != {"-", "n"}]
-    if other:
-        sys.exit("with this compiler the flavour's config differs from the annotations in "
-                 + ", ".join(f"{c} ({diff[c][0]} -> {diff[c][1]})" for c in other))
-    why = "differences the cross compiler explains (compiler tests, options off either way)"
-    for c, (o, n) in diff.items():
-        print(f"ubuntu: {c}: the annotations say {o}, {n} with this compiler: recorded for {key}")
-else:
-    why = "the test size: Ubuntu's config cut down (scripts/kernel/ubuntu.sh, ubuntu_test_config)"
-    print(f"ubuntu: test size: {len(diff)} options recorded for {key} at the end of {path}")
-
-if diff:
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(f"\n# crossboot: {key} policies recorded by scripts/kernel/ubuntu.sh for {why}\n")
-        for c, (o, n) in diff.items():
-            f.write(f"{c : <47} policy<{ {key: n} }>\n")
-
-# The check the build will run, now: every option as resolved.
-want = Annotation(path).search_config(arch=arch, flavour=flavour)
-left = [c for c in set(want) | set(have) if c not in SKIP_CONFIGS and want.get(c, "-") != have.get(c, "-")]
-if left:
-    sys.exit("still different after recording: " + " ".join(sorted(left)))
-EOF
+  python3 "$KDIR/ubuntu_record_config.py" "$src" "$(ubuntu_annotations "$src")" "$resolved" "$mode" \
+    "$UBUNTU_ARCH" "$UBUNTU_FLAVOUR" "$must" "$base" "$WORK/config-differences.tsv" "${FRAGMENT_NAMES:-}" >&2 ||
+    die "the $UBUNTU_KEY configuration cannot be recorded (above)"
 }
 
-# ubuntu_chroot_script: sh for the chroot (the tree in /build/src; the
-# packages land in /build): the tree's clean (it writes debian/control, which
-# needs kernel-wedge, and debian/changelog), then its binary targets, cross:
-# binary-headers (the shared linux-headers-*, Architecture: all) and
-# binary-tickless (linux-image-unsigned, linux-modules, linux-headers and
-# linux-buildinfo of the flavour). Not binary-perarch: it only packages
-# linux-tools, and debian/rules turns the tools off when cross-building. Not
-# -b: "binary" builds every flavour of arm64.mk. -d: the Build-Depends name
-# packages bullseye lacks (dh-systemd, ...) and tools' libraries.
-# The make variables go in through MAKEFLAGS (after "--", as make passes
-# command-line variables on), since dpkg-buildpackage takes none; most
-# restate what debian/rules already does for a cross build.
-ubuntu_chroot_script() {
-  local epoch=${SOURCE_DATE_EPOCH:-1672531200} vars
-  vars="do_zfs=false do_dkms_wireguard=false do_dkms_nvidia=false do_dkms_nvidia_server=false"
-  vars+=" do_dkms_vbox=false do_tools=false do_tools_common=false do_tools_host=false"
-  vars+=" disable_d_i=true skipdbg=true skipabi=true skipmodule=true skipretpoline=true"
-  cat <<EOF
-set -eu
-cd /build/src
-export SOURCE_DATE_EPOCH=$epoch
-export KBUILD_BUILD_TIMESTAMP="\$(date -u -d @$epoch)"
-export KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot
-export DEB_BUILD_OPTIONS="parallel=$JOBS nocheck"
-export MAKEFLAGS="-- $vars"
-debian/rules clean
-dpkg-buildpackage -d -aarm64 -us -uc --as-root -T binary-headers,binary-$UBUNTU_FLAVOUR
-EOF
+# ubuntu_targets: the tree's make targets for the flavour's packages, in
+# build order: the flavour (linux-image-unsigned, linux-modules,
+# linux-headers, linux-buildinfo and linux-tools of the flavour), the shared
+# headers (Architecture: all), the tools (linux-tools-ABI: perf, bpftool,
+# cpupower, usbip) and, where the target distribution has no such package
+# (Debian), linux-tools-common (a target the per-series patches add). Not
+# "binary": it builds every flavour of the architecture.
+ubuntu_targets() {
+  printf '%s\n' "binary-$UBUNTU_FLAVOUR" binary-headers binary-perarch
+  [ "${DISTRO_VENDOR:-}" = ubuntu ] || printf '%s\n' binary-tools-common
+}
+
+# ubuntu_make_vars: the make variables every run of the tree's rules gets,
+# through MAKEFLAGS (after "--", as make passes command-line variables on;
+# dpkg-buildpackage takes none). do_tools=true wins over the rules' "off
+# when cross-building" (plain assignments there); WERROR=0: gcc 12 warns
+# where focal's gcc 9 did not, and the tools' makefiles turn warnings into
+# errors; JOBS: perf's own parallelism. zfs and the DKMS modules: Ubuntu's
+# rules build them with dkms from .debs fetched from the distribution's
+# archive, and turn them off when cross-compiling, as here. d-i, ABI,
+# module-list and retpoline checks compare with Launchpad's previous build,
+# which a build elsewhere does not have.
+ubuntu_make_vars() {
+  printf '%s' "do_zfs=false do_dkms_wireguard=false do_dkms_nvidia=false do_dkms_nvidia_server=false"
+  printf '%s' " do_dkms_vbox=false do_tools=true do_tools_common=true do_tools_host=false"
+  printf '%s' " disable_d_i=true skipdbg=true skipabi=true skipmodule=true skipretpoline=true"
+  printf ' WERROR=0 JOBS=%s\n' "$JOBS"
+}
+
+# _ubuntu_env_script: the start of every chroot script: the environment.
+_ubuntu_env_script() {
+  local epoch=${SOURCE_DATE_EPOCH:-1672531200}
+  printf 'set -eu\ncd /build/src\nexport SOURCE_DATE_EPOCH=%s\n' "$epoch"
+  # shellcheck disable=SC2016 # expanded in the chroot
+  printf 'export KBUILD_BUILD_TIMESTAMP="$(date -u -d @%s)"\n' "$epoch"
+  printf 'export KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot\n'
+  printf 'export DEB_BUILD_OPTIONS="parallel=%s nocheck"\n' "$JOBS"
+  printf 'export MAKEFLAGS="-- %s"\n' "$(ubuntu_make_vars)"
+}
+
+# ubuntu_clean_script: sh for the chroot: the tree's clean, which writes
+# debian/control (with kernel-wedge) and debian/changelog, for the target's
+# architecture (dpkg-architecture -a: the rules include rules.d/ARCH.mk,
+# whose human_arch goes into every Description). kernel-debs.sh keeps the
+# build state out of its way.
+ubuntu_clean_script() {
+  _ubuntu_env_script
+  printf 'dpkg-architecture -a%s -c debian/rules clean\n' "$UBUNTU_ARCH"
+}
+
+# ubuntu_target_script TARGET: sh for the chroot: one binary target, cross.
+# -d: the Build-Depends name packages other suites lack (dh-systemd, ...).
+ubuntu_target_script() {
+  _ubuntu_env_script
+  printf 'echo "crossboot-phase: %s"\n' "$(ubuntu_target_phase "$1")"
+  printf 'dpkg-buildpackage -d -a%s -us -uc --as-root -T %s\n' "$UBUNTU_ARCH" "$1"
+}
+
+# ubuntu_target_phase TARGET: what progress calls it at its start.
+ubuntu_target_phase() {
+  case $1 in
+    binary-perarch) echo tools ;;
+    "binary-$UBUNTU_FLAVOUR") echo kernel ;;
+    *) echo packaging ;;
+  esac
 }
 
 # ubuntu_built_config SRC: the .config the flavour was built with (for the
 # check of the tickless settings after the build).
 ubuntu_built_config() {
   printf '%s\n' "$1/debian/build/build-$UBUNTU_FLAVOUR/.config"
+}
+
+# ubuntu_build_dir: the flavour's kbuild output directory (under WORK).
+ubuntu_build_dir() {
+  printf '%s\n' "$WORK/src/debian/build/build-$UBUNTU_FLAVOUR"
 }

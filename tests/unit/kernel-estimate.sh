@@ -20,7 +20,7 @@ check "15000 objects x 0.3 s = 75 min" grep -q 'estimated compile time: 1.2 h (7
 check "it says what it leaves out" grep -q 'without linking, modpost and packaging: 1.3 h' <<<"$out"
 sed -i 's/^sample_built .*/sample_built 0/' "$SCRATCH/est.txt"
 expect_fail "a sample that built nothing is an error" 'no sample object was built' report "$SCRATCH/est.txt"
-script=$(bash -c 'JOBS=2 SAMPLE=7; . "$1/scripts/kernel/estimate.sh"; estimate_script /build/kcfg/.config' _ "$TOP")
+script=$(bash -c 'JOBS=2 SAMPLE=7; . "$1/targets/aarch64"; . "$1/scripts/kernel/estimate.sh"; estimate_script /build/kcfg/.config' _ "$TOP")
 check "the chroot script is valid sh" sh -n <<<"$script"
 check "it draws SAMPLE objects with a fixed seed" grep -q 'shuf -n 7 --random-source=' <<<"$script"
 mkdir -p "$SCRATCH/tree/scripts/package"

@@ -18,6 +18,10 @@ done
 msg() { :; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 KDIR=$TOP/scripts/kernel
+# shellcheck source=targets/aarch64
+. "$TOP/targets/aarch64"
+# shellcheck source=targets/kernel/aarch64
+. "$TOP/targets/kernel/aarch64"
 # shellcheck source=scripts/kernel/ubuntu.sh
 . "$KDIR/ubuntu.sh"
 
@@ -64,6 +68,7 @@ edit() {
   bash -c 'set -euo pipefail; shopt -s inherit_errexit
     msg() { :; }; die() { printf "error: %s\n" "$*" >&2; exit 1; }
     KDIR=$1 T=$2 D=$3 A=$4
+    . "$KDIR/../../targets/aarch64"; . "$KDIR/../../targets/kernel/aarch64"
     . "$KDIR/ubuntu.sh"
     mapfile -t policies < <(ubuntu_tickless_policies "$T")
     _ubuntu_add_vars "$D"; _ubuntu_add_to_rules "$D"

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Unit tests of scripts/kernel-debs.sh's parts that need no kernel build:
+# the user's fragments (scripts/kernel/userconf.sh) and how they merge into
+# an Ubuntu request config, the signing key's checks and placement, the
+# resumable work directory (scripts/kernel/work.sh: changed paths, the lock,
+# whole-or-nothing packages), the progress line (scripts/kernel/progress.sh)
+# and the command's clear errors before anything is built.
+# bash -c scripts are quoted on purpose; in_bash's body runs in another bash.
+# shellcheck disable=SC2016,SC2317
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+CACHE="$SCRATCH/cache"
+# shellcheck source=scripts/lib.sh
+. "$TOP/scripts/lib.sh"
+KDIR=$TOP/scripts/kernel
+# shellcheck source=scripts/kernel/work.sh
+. "$KDIR/work.sh"
+# shellcheck source=scripts/kernel/userconf.sh
+. "$KDIR/userconf.sh"
+# shellcheck source=scripts/kernel/progress.sh
+. "$KDIR/progress.sh"
+S=$SCRATCH
+
+# in_bash FUNCTION-FILE... -- CODE: CODE in a bash of its own with the
+# options kernel-debs.sh runs under, with the named files sourced (die
+# exits there, not here).
+in_bash() {
+  bash -c 'set -euo pipefail; TOP=$1; CACHE=/nonexistent; shift; . "$TOP/scripts/lib.sh"
+    for f in work userconf progress; do . "$TOP/scripts/kernel/$f.sh"; done
+    code=$1; shift; eval "$code"' _ "$TOP" "$@"
+}
+
+# --- fragments ---------------------------------------------------------------
+printf '# a comment\n\nCONFIG_DRM_AMDGPU=n\n# CONFIG_DRM_RADEON is not set\nCONFIG_FOO="a b"\nCONFIG_HZ=250\n' >"$S/good.config"
+printf 'CONFIG_HZ=300\n' >"$S/later.config"
+check "a fragment of settings, comments and blank lines is accepted" in_bash 'fragment_check "$1"' "$S/good.config"
+printf 'CONFIG_OK=y\nDRM_AMDGPU=n\n' >"$S/bad.config"
+expect_fail "a line that is not a setting is one clear error with its line number" \
+  'bad.config:2: not a Kconfig setting: DRM_AMDGPU=n' in_bash 'fragment_check "$1"' "$S/bad.config"
+expect_fail "a missing fragment is one clear error" 'no such readable file' in_bash 'fragment_check "$1"' "$S/none.config"
+settings=$(fragment_settings "$S/good.config" "$S/later.config")
+if [ "$settings" = $'CONFIG_DRM_AMDGPU=n\nCONFIG_DRM_RADEON=n\nCONFIG_FOO="a b"\nCONFIG_HZ=300' ]; then
+  ok "fragments merge in order, the last value of a symbol winning, 'not set' as n"
+else not_ok "fragment_settings gave: $settings"; fi
+check "fragment_as_config writes n as 'is not set'" \
+  grep -qx '# CONFIG_DRM_RADEON is not set' <(fragment_as_config "$settings")
+policies=$'CONFIG_HZ=100\nCONFIG_NO_HZ_IDLE=n\nCONFIG_TICK_CPU_ACCOUNTING=-'
+expect_fail "a fragment that undoes a tickless setting is one clear error" \
+  'sets CONFIG_HZ=300, which undoes the tickless setting CONFIG_HZ=100' \
+  in_bash 'fragment_vs_tickless "$1" "$2"' "$settings" "$policies"
+check "a fragment that leaves the tickless settings alone passes" \
+  in_bash 'fragment_vs_tickless "$1" "$2"' $'CONFIG_DRM_AMDGPU=n\nCONFIG_NO_HZ_IDLE=n\nCONFIG_TICK_CPU_ACCOUNTING=n' "$policies"
+printf 'CONFIG_HZ=300\nCONFIG_FOO="a b"\nCONFIG_DRM_RADEON=m\n' >"$S/effective"
+missing=$(fragment_missing "$settings" "$S/effective")
+if [ "$missing" = $'CONFIG_DRM_AMDGPU=n\nCONFIG_DRM_RADEON=n' ] || [ "$missing" = 'CONFIG_DRM_RADEON=n' ]; then
+  ok "settings the effective config lacks are named (a symbol still set is not 'n')"
+else not_ok "fragment_missing gave: $missing"; fi
+check "an absent symbol satisfies 'n'" test -z "$(fragment_missing 'CONFIG_DRM_AMDGPU=n' "$S/effective")"
+
+# ubuntu_apply_fragment: replace, turn off, append.
+printf 'CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=m\n' >"$S/request"
+bash -c 'set -euo pipefail; . "$1/targets/aarch64"; . "$1/targets/kernel/aarch64"
+  msg() { :; }; die() { exit 1; }; WORK=/nonexistent KDIR=$1/scripts/kernel; . "$KDIR/ubuntu.sh"
+  ubuntu_apply_fragment "$2" "$3"' _ "$TOP" "$S/request" $'CONFIG_A=n\nCONFIG_B=y\nCONFIG_D=m'
+if [ "$(cat "$S/request")" = $'# CONFIG_A is not set\nCONFIG_B=y\nCONFIG_C=m\nCONFIG_D=m' ]; then
+  ok "ubuntu_apply_fragment replaces, turns off and appends settings in the request config"
+else not_ok "ubuntu_apply_fragment gave: $(tr '\n' ' ' <"$S/request")"; fi
+
+# --- the signing key ---------------------------------------------------------
+if have openssl; then
+  openssl req -new -nodes -utf8 -sha512 -days 1 -batch -x509 -subj /CN=test -newkey rsa:2048 \
+    -keyout "$S/key.pem" -out "$S/cert.pem" 2>/dev/null
+  cat "$S/key.pem" "$S/cert.pem" >"$S/signing key.pem"
+  check "an RSA key with its certificate is accepted" in_bash 'signing_key_check "$1"' "$S/signing key.pem"
+  expect_fail "a key without its certificate is refused" 'no certificate' in_bash 'signing_key_check "$1"' "$S/key.pem"
+  expect_fail "a certificate without its key is refused" 'no private key' in_bash 'signing_key_check "$1"' "$S/cert.pem"
+  openssl req -new -nodes -batch -x509 -subj /CN=other -newkey rsa:2048 -keyout "$S/other.pem" -out "$S/other.crt" 2>/dev/null
+  cat "$S/other.pem" "$S/cert.pem" >"$S/mismatch.pem"
+  expect_fail "a key that is not the certificate's is refused" "not the certificate's" \
+    in_bash 'signing_key_check "$1"' "$S/mismatch.pem"
+  openssl req -new -nodes -batch -x509 -subj /CN=ec -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+    -keyout "$S/ec.key" -out "$S/ec.crt" 2>/dev/null
+  cat "$S/ec.key" "$S/ec.crt" >"$S/ec.pem"
+  expect_fail "an EC key is refused (5.4 signs with RSA)" 'not an RSA certificate' in_bash 'signing_key_check "$1"' "$S/ec.pem"
+  signing_key_place "$S/signing key.pem" "$S/build/certs" 1672531200
+  check "the placed key is the user's, mode 600" bash -c \
+    'cmp -s "$1" "$2/signing_key.pem" && [ "$(stat -c %a "$2/signing_key.pem")" = 600 ]' _ "$S/signing key.pem" "$S/build/certs"
+  check "x509.genkey is older than the key (certs/Makefile keeps the key)" \
+    test "$S/build/certs/signing_key.pem" -nt "$S/build/certs/x509.genkey"
+  check "the state tells a key from none" \
+    test "$(signing_key_fingerprint "$S/signing key.pem")" != "$(signing_key_fingerprint '')"
+  check "the state keeps a hash of the key, never the key" \
+    bash -c '! grep -q -- "-----BEGIN" <<<"$1"' _ "$(signing_key_fingerprint "$S/signing key.pem")"
+else
+  skip "signing key checks" "openssl is not installed"
+fi
+
+# --- the work directory -----------------------------------------------------
+TREE="$S/tree" WORK="$S/work dir/w"
+mkdir -p "$TREE/drivers" "$TREE/debian.master" "$TREE/.git"
+echo a >"$TREE/drivers/a.c"; echo b >"$TREE/debian.master/changelog"; echo g >"$TREE/.git/HEAD"
+changed=$(copy_changes); commit_tree_listing
+check "the first copy lists every file of the tree but .git" \
+  test "$changed" = $'debian.master/changelog\ndrivers/a.c'
+check "the copy has no .git" test ! -e "$WORK/src/.git"
+changed=$(copy_changes); commit_tree_listing
+check "an unchanged tree lists nothing" test -z "$changed"
+echo aa >"$TREE/drivers/a.c"
+changed=$(copy_changes); commit_tree_listing
+check "a changed source file is listed alone" test "$changed" = drivers/a.c
+if affects_tools $'drivers/a.c\ntools/perf/builtin-stat.c'; then ok "a change under tools/ rebuilds the tools"
+else not_ok "affects_tools tools/perf/builtin-stat.c"; fi
+if affects_tools "include/uapi/linux/perf_event.h"; then ok "a change of the kernel's headers rebuilds the tools"
+else not_ok "affects_tools include/uapi"; fi
+if affects_tools $'drivers/a.c\ndebian.master/changelog'; then not_ok "a driver or packaging change should not rebuild the tools"
+else ok "a driver or packaging change leaves the tools built"; fi
+mkdir -p "$WORK/src/debian/build/build-x" "$WORK/src/debian/stamps"
+touch "$WORK/src/debian/build/build-x/vmlinux" "$WORK/src/debian/stamps/stamp-build-x"
+copy_changes >/dev/null
+check "the build state survives a copy (rsync --delete excludes it)" \
+  test -f "$WORK/src/debian/build/build-x/vmlinux" -a -f "$WORK/src/debian/stamps/stamp-build-x"
+keep_build_state
+check "keep_build_state moves the build out of the clean's way" test ! -e "$WORK/src/debian/build" -a -d "$WORK/keep/build"
+restore_build_state
+check "restore_build_state puts it back" test -f "$WORK/src/debian/build/build-x/vmlinux" -a ! -e "$WORK/keep"
+remove_stamps stamp-build-x
+check "remove_stamps removes a phase's stamp" test ! -e "$WORK/src/debian/stamps/stamp-build-x"
+
+# Whole or nothing: a target's packages move together; a partial .deb left
+# by a killed dpkg-deb never reaches the output.
+echo partial >"$WORK/linux-image.deb"
+clear_partial
+check "clear_partial removes what a killed dpkg-deb left" test ! -e "$WORK/linux-image.deb"
+echo one >"$WORK/linux-a_1_arm64.deb"; echo two >"$WORK/linux-b_1_arm64.deb"
+collect_debs binary-x fp1
+check "collect_debs moves a target's packages together" \
+  test -f "$WORK/debs/binary-x/linux-a_1_arm64.deb" -a -f "$WORK/debs/binary-x/linux-b_1_arm64.deb"
+if target_done binary-x fp1; then ok "a collected target is done for its inputs"; else not_ok "target_done fp1"; fi
+if target_done binary-x fp2; then not_ok "target_done with other inputs"; else ok "other inputs make it not done"; fi
+expect_fail "a target that made no package is one clear error" 'made no package' in_bash \
+  'WORK=$1; collect_debs binary-y fp' "$WORK"
+touch "$S/out/.stale.deb.tmp" 2>/dev/null || { mkdir -p "$S/out"; touch "$S/out/.stale.deb.tmp"; }
+published=$(publish_debs "$S/out" binary-x)
+check "publish_debs prints what it published" test "$(wc -l <<<"$published")" = 2
+check "no temporary is left in the output" bash -c '! ls -A "$1" | grep -q tmp' _ "$S/out"
+
+# The lock: a second build of the same WORK is refused at once.
+exec {held}>>"$WORK.lock"; flock -n "$held"
+expect_fail "a second build of the same tree is refused while one runs" 'another build of this tree is running' \
+  in_bash 'WORK=$1; work_lock' "$WORK"
+exec {held}>&-
+check "the lock is free once the first build is gone" in_bash 'WORK=$1; work_lock' "$WORK"
+
+# --- progress ------------------------------------------------------------------
+line=$(progress_line modules 600 1000 100 600)
+if [ "$line" = 'progress: modules, 600/1000 objects (60%), 50/min, compiling done in ~8m; 10m elapsed' ]; then
+  ok "the progress line has the phase, the count, the rate and an ETA"
+else not_ok "progress_line gave: $line"; fi
+check "without a total it counts" test "$(progress_line kernel 10 0 10 30)" = 'progress: kernel, 10 objects; 30s elapsed'
+printf 'Debug: debian/stamps/stamp-prepare-tree-tickless\n' >"$S/log"
+check "the phase: the tree's config step" test "$(progress_phase "$S/log" "$S/none")" = config
+printf 'Debug: /build/src/debian/stamps/stamp-build-tickless build_image Image.gz\n' >>"$S/log"
+check "the phase: kernel before vmlinux exists" test "$(progress_phase "$S/log" "$S/none")" = kernel
+mkdir -p "$S/obj"; touch "$S/obj/vmlinux" "$S/obj/.a.o.cmd" "$S/obj/.b.o.cmd"
+check "the phase: modules once vmlinux exists" test "$(progress_phase "$S/log" "$S/obj")" = modules
+check "objects are counted by their .cmd files" test "$(count_objects "$S/obj")" = 2
+printf 'Debug: debian/stamps/stamp-build-perarch\n' >>"$S/log"
+check "the phase: tools" test "$(progress_phase "$S/log" "$S/obj")" = tools
+printf "dpkg-deb: building package 'linux-tools-5.4.0-200'\n" >>"$S/log"
+check "the phase: packaging" test "$(progress_phase "$S/log" "$S/obj")" = packaging
+
+# --- the command's errors, before anything is built ---------------------------
+mkdir -p "$S/ktree/scripts/package"; printf 'kernelversion:\n\t@echo 5.4.0\n' >"$S/ktree/Makefile"
+K=$TOP/scripts/kernel-debs.sh
+expect_fail "an unknown option is one clear error" "unknown option '--bogus'" "$K" --bogus "$S/ktree"
+expect_fail "an unknown target is one clear error" "unknown target 'sparc'" "$K" --target sparc "$S/ktree"
+expect_fail "a bad --fragment is one clear error" 'not a Kconfig setting' "$K" --fragment "$S/bad.config" "$S/ktree"
+expect_fail "--signing-key without a key is one clear error" 'no such readable file' "$K" --signing-key "$S/nokey.pem" "$S/ktree"
+expect_fail "a directory that is no kernel tree is one clear error" 'is not a kernel source tree' "$K" "$S"
+finish

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Unit tests of the per-series packaging patches of Ubuntu trees
+# (scripts/kernel/ubuntu/5.4/*.patch, applied in name order by
+# scripts/kernel-debs.sh): each one's first line is "# crossboot: REASON";
+# on a copy of the files they touch in an Ubuntu 5.4 tree (CROSSBOOT_FOCAL_TREE,
+# not part of the repository: skipped without it) they apply in order, the
+# way kernel-debs.sh applies them; and make itself, in dry runs of the
+# patched makefiles, shows what they are for:
+#  - resume: the stamps' phony prerequisites are order-only, an existing
+#    stamp is not redone (against a control without that patch);
+#  - usbip configured for the target when cross-compiling;
+#  - libbpf, libperf and usbip honour WERROR=0;
+#  - binary-tools-common builds linux-tools-common alone.
+# A patch whose context is not in the tree, or without a reason line, must
+# be reported (the checks can fail).
+# make text is quoted on purpose; the helpers are called through check.
+# shellcheck disable=SC2016,SC2317
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+PATCHDIR=$TOP/scripts/kernel/ubuntu/5.4
+
+# As kernel-debs.sh takes them: the shell's glob order.
+PATCHES=("$PATCHDIR"/*.patch)
+if [ ! -e "${PATCHES[0]}" ]; then
+  not_ok "scripts/kernel/ubuntu/5.4 has patches"
+  finish
+fi
+
+# reason_line PATCH: its first line is "# crossboot: " and a reason.
+reason_line() {
+  local first
+  first=$(head -n1 "$1")
+  if [[ $first =~ ^'# crossboot: '[^[:space:]].{9,}$ ]]; then return 0; fi
+  printf '%s: the first line is not "# crossboot: <reason>": %s\n' "${1##*/}" "$first"
+  return 1
+}
+
+# diff_prefixes PATCH: every file header is a/PATH, b/PATH or /dev/null
+# (kernel-debs.sh applies them with -p1).
+diff_prefixes() {
+  local bad
+  bad=$(grep -E '^(---|\+\+\+) ' "$1" | grep -Ev '^(--- (a/|/dev/null)|\+\+\+ b/)') || true
+  [ -z "$bad" ] || { printf '%s: file headers without a/ b/: %s\n' "${1##*/}" "$bad"; return 1; }
+  grep -q '^+++ b/' "$1" || { printf '%s: no file header\n' "${1##*/}"; return 1; }
+}
+
+for p in "${PATCHES[@]}"; do
+  check "${p##*/}: the first line is '# crossboot: ' and a reason" reason_line "$p"
+  check "${p##*/}: a unified diff with a/ and b/ paths" diff_prefixes "$p"
+done
+printf 'diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n' >"$SCRATCH/no-reason.patch"
+expect_fail "control: a patch without a reason line is reported" 'is not "# crossboot: <reason>"' \
+  reason_line "$SCRATCH/no-reason.patch"
+
+for tool in patch make; do
+  command -v "$tool" >/dev/null || { skip "the Ubuntu 5.4 patches on a tree" "$tool is not installed"; finish; }
+done
+unset MAKEFLAGS MFLAGS MAKELEVEL
+TREE=${CROSSBOOT_FOCAL_TREE:-}
+if [ -z "$TREE" ]; then
+  skip "the Ubuntu 5.4 patches on a tree" "CROSSBOOT_FOCAL_TREE is not set (an Ubuntu focal 5.4 kernel tree, not part of the repository)"
+  finish
+fi
+if [ ! -f "$TREE/debian/rules.d/2-binary-arch.mk" ]; then
+  skip "the Ubuntu 5.4 patches on a tree" "CROSSBOOT_FOCAL_TREE=$TREE has no debian/rules.d/2-binary-arch.mk"
+  finish
+fi
+
+# The files the patches change (new files aside), and 4-checks.mk, which has
+# the rule of config-prepare-check-%.
+mapfile -t FILES < <({ sed -n 's#^--- a/\([^[:space:]]*\).*#\1#p' "${PATCHES[@]}"
+  echo debian/rules.d/4-checks.mk; } | sort -u)
+
+# copy_files DEST: those files of TREE in DEST, same paths.
+copy_files() {
+  local f
+  for f in "${FILES[@]}"; do
+    [ -f "$TREE/$f" ] || { printf '%s is not in %s\n' "$f" "$TREE"; return 1; }
+    install -D -m644 "$TREE/$f" "$1/$f"
+  done
+}
+
+# apply DIR PATCH: as kernel-debs.sh applies a patch.
+apply() {
+  patch -d "$1" -p1 -N --batch --quiet <"$2" || { printf '%s does not apply to %s\n' "${2##*/}" "$1"; return 1; }
+}
+
+P="$SCRATCH/patched"
+check "the files the patches change are in $TREE" copy_files "$P"
+for p in "${PATCHES[@]}"; do
+  check "${p##*/} applies (after the ones before it)" apply "$P" "$p"
+done
+
+# Control: the first patch with context lines the tree does not have (all
+# of its first hunk's: patch's fuzz would forgive a few at its ends).
+B="$SCRATCH/broken"
+copy_files "$B"
+awk '/^@@/ { hunks++ } hunks == 1 && /^ / { print " crossboot: context that is not in the tree"; next } { print }' \
+  "${PATCHES[0]}" >"$SCRATCH/broken.patch"
+expect_fail "control: a patch whose context is not in the tree is reported" 'does not apply' \
+  apply "$B" "$SCRATCH/broken.patch"
+
+# --- make's view of the patched rules ----------------------------------------
+RULES=(-f debian/rules.d/2-binary-arch.mk -f debian/rules.d/3-binary-indep.mk -f debian/rules.d/4-checks.mk)
+printf 'crossboot-noop: ; @:\n' >"$SCRATCH/noop.mk"
+# dry DIR ARG...: make -n of the rules in DIR (relative stamp and build
+# directories: make takes no spaces in target names). hmake is the only
+# $(MAKE) the reached recipes run even under -n.
+dry() {
+  local dir=$1; shift
+  (cd "$dir" && make --no-print-directory -n "${RULES[@]}" stampdir=st builddir=build builddirpa=build/pa hmake=: "$@" 2>&1)
+}
+# lacks STRING TEXT: TEXT does not have STRING.
+lacks() { if grep -qF -- "$1" <<<"$2"; then printf 'has %s\n' "$1"; return 1; fi; }
+# debug_lines OUTPUT: the rules' "Debug: TARGET" markers, one line.
+debug_lines() { sed -n 's/^echo Debug: \([^ ]*\).*/\1/p' <<<"$1" | tr '\n' ' '; }
+
+db=$(cd "$P" && make -pn "${RULES[@]}" -f "$SCRATCH/noop.mk" stampdir=st crossboot-noop 2>&1) || true
+for rule in 'st/stamp-prepare-%: st/stamp-prepare-tree-% | config-prepare-check-%' \
+  'st/stamp-prepare-tree-%: | debian/scripts/fix-filenames' \
+  'st/stamp-build-perarch: st/stamp-prepare-perarch | install-arch-headers' \
+  'binary-tools-common: prepare-indep install-tools'; do
+  check "make's database has: $rule" grep -qxF -- "$rule" <<<"$db"
+done
+
+# stamps DIR: every stamp, in the order the phases make them, and
+# debian/scripts/fix-filenames rebuilt after them (rsync, a changed .c).
+stamps() {
+  local now s i=0
+  now=$(date +%s)
+  mkdir -p "$1/st" "$1/debian/scripts"
+  for s in stamp-prepare-tree-tickless stamp-prepare-tickless stamp-build-tickless \
+    stamp-prepare-perarch stamp-build-perarch; do
+    i=$((i + 1)); touch -d "@$((now - 60 + i))" "$1/st/$s"
+  done
+  touch "$1/debian/scripts/fix-filenames"
+}
+# The control: every patch but the resume one.
+C="$SCRATCH/control"
+copy_files "$C"
+apply_but_resume() {
+  local p
+  for p in "${PATCHES[@]}"; do
+    grep -q -- '| config-prepare-check-%' "$p" || apply "$1" "$p" || return 1
+  done
+}
+check "control: the other patches apply without the resume patch" apply_but_resume "$C"
+stamps "$P"; stamps "$C"
+out=$(dry "$P" st/stamp-build-tickless st/stamp-build-perarch)
+if [ -z "$(debug_lines "$out")" ]; then ok "resume: with every stamp there, no phase is redone (fix-filenames newer)"
+else not_ok "resume: phases redone with every stamp there: $(debug_lines "$out")"; fi
+out=$(dry "$C" st/stamp-build-tickless)
+case $(debug_lines "$out") in
+  *stamp-prepare-tree-tickless*stamp-build-tickless*) ok "control: without the resume patch, a newer fix-filenames redoes the kernel's phases" ;;
+  *) not_ok "control: the unpatched rules redid: $(debug_lines "$out")" ;;
+esac
+rm "$P"/st/stamp-{prepare-tree,prepare,build}-tickless
+out=$(dry "$P" st/stamp-build-tickless)
+if [ "$(debug_lines "$out")" = 'st/stamp-prepare-tree-tickless config-prepare-check-tickless st/stamp-prepare-tickless st/stamp-build-tickless ' ]; then
+  ok "resume: a phase whose stamp is removed with those after it is redone, config check included, in order"
+else not_ok "resume: removing the kernel's stamps redid: $(debug_lines "$out")"; fi
+
+# --- usbip and WERROR --------------------------------------------------------
+stamps "$P"; rm "$P/st/stamp-build-perarch"
+usbip() { dry "$P" st/stamp-build-perarch do_linux_tools=true do_tools_usbip=true "$@" | tr '\n' ' '; }
+out=$(usbip CROSS_COMPILE=aarch64-linux-gnu- DEB_BUILD_GNU_TYPE=x86_64-linux-gnu WERROR=0)
+for want in '--build=x86_64-linux-gnu --host=aarch64-linux-gnu' 'ac_cv_func_realloc_0_nonnull=yes' \
+  'CFLAGS="-g -O2 -static -Wno-error"'; do
+  check "usbip, cross-compiling with WERROR=0: $want" grep -qF -- "$want" <<<"$out"
+done
+out=$(usbip)
+check "usbip, native: configure as Ubuntu's, without --host" lacks '--host=' "$out"
+check "usbip, native: CFLAGS as Ubuntu's" grep -qF -- 'make install CFLAGS="-g -O2 -static" CROSS_COMPILE= ' <<<"$out"
+
+# werror_cflags FILE WERROR: the CFLAGS that FILE's WERROR conditional gives.
+werror_cflags() {
+  { sed -n '/^ifneq (\$(WERROR),0)/,/^endif/p' "$1"; printf '$(info [$(CFLAGS)])\nall: ; @:\n'; } |
+    make --no-print-directory -s -f - CFLAGS= WERROR="$2" all
+}
+for f in tools/lib/bpf/Makefile tools/perf/lib/Makefile; do
+  check "$f: -Werror only inside the WERROR conditional" \
+    test "$(grep -c -- '-Werror' "$P/$f")" = "$(sed -n '/^ifneq (\$(WERROR),0)/,/^endif/p' "$P/$f" | grep -c -- '-Werror')"
+  check "$f: -Werror by default" grep -qF -- '[-Werror]' <(werror_cflags "$P/$f" '')
+  check "$f: no -Werror with WERROR=0" grep -qxF -- '[]' <(werror_cflags "$P/$f" 0)
+done
+
+# --- linux-tools-common alone --------------------------------------------------
+stamps "$P"
+out=$(dry "$P" binary-tools-common do_tools_common=true tools_common_pkg_name=linux-tools-common)
+check "binary-tools-common: prepare-indep, install-tools, then the package" \
+  test "$(debug_lines "$out")" = 'prepare-indep install-tools binary-tools-common '
+for step in dh_installchangelogs dh_installdocs dh_compress dh_fixperms dh_installdeb dh_gencontrol dh_md5sums dh_builddeb; do
+  check "binary-tools-common: $step -plinux-tools-common" grep -Eq -- "(^| )$step -plinux-tools-common\$" <<<"$out"
+done
+check "binary-tools-common: no step for every Architecture: all package (-i) but dh_prep" \
+  test "$(grep -E -- '^dh_[a-z]+ -i' <<<"$out")" = 'dh_prep -i'
+expect_fail "binary-tools-common with the tools off (a cross build without do_tools=true) is one clear error" \
+  'binary-tools-common: do_tools_common is not true \(do_tools=false\)' \
+  dry "$P" binary-tools-common do_tools=false do_tools_common=
+finish
