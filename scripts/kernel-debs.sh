@@ -245,6 +245,7 @@ upstream_built_config() { printf '%s\n' "$WORK/out/.config"; }
 # config check holds; then the tree's clean for the target architecture.
 ubuntu_prepare() {
   local gccver base=''
+  rm -f "$WORK/config-differences.tsv"
   ubuntu_add_flavour "$WORK/src"
   if [ "$SIZE" = test ]; then ubuntu_test_config "$WORK/src"
   else ubuntu_export_config "$WORK/src" "$WORK/ubuntu-request.config"; fi
@@ -260,6 +261,7 @@ ubuntu_prepare() {
   ubuntu_fix_gcc_version "$WORK/src" "$gccver"
   ubuntu_record_config "$WORK/src" "$WORK/kcfg/.config" "$SIZE" "${base:+$WORK/kcfg-base/.config}"
   RESOLVED=$WORK/kcfg/.config
+  report_config_distance
   [ "$ESTIMATE" = 1 ] && return
   msg "the tree's clean for $TARGET_DEB_ARCH (debian/control, debian/changelog)"
   keep_build_state
@@ -267,6 +269,17 @@ ubuntu_prepare() {
   in_chroot ubuntu-clean.sh
   restore_build_state
   grep -q '^Package: ' "$WORK/src/debian/control" || die "the tree's clean wrote no debian/control"
+}
+
+# report_config_distance: how far the built config is from what the tree's
+# annotations ask for the flavour (WORK/config-differences.tsv): every line
+# at full size, a count at the test size (which cuts the config on purpose).
+report_config_distance() {
+  local t=$WORK/config-differences.tsv
+  [ -f "$t" ] || return 0
+  msg "config: $(wc -l <"$t") options differ from the annotations (list: $t)"
+  [ "$SIZE" = full ] || return 0
+  awk -F'\t' '{ printf "  %-44s %-10s -> %-10s (%s)\n", $1, $2, $3, $4 }' "$t" >&2
 }
 
 ubuntu_build_target() {

@@ -258,6 +258,7 @@ ubuntu_fix_gcc_version() {
     note=' (the tree'\''s check skips this symbol; the value is recorded so the annotations tell the truth)'
   fi
   msg "ubuntu: CONFIG_GCC_VERSION for $UBUNTU_KEY: the annotations say ${old:-nothing}, the cross compiler gives $num; recording $num$note"
+  printf 'CONFIG_GCC_VERSION\t%s\t%s\tcompiler version\n' "${old:--}" "$num" >>"$WORK/config-differences.tsv"
   _ubuntu_annotate "$ann" "CONFIG_GCC_VERSION=$num"
 }
 

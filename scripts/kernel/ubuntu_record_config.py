@@ -17,7 +17,7 @@ blocks that say why:
     difference stops the build, listed.
 
 MUST (CONFIG_X=VALUE lines) must have survived Kconfig. Every difference is
-written to TABLE (tab-separated: option, annotations, built, why), the
+appended to TABLE (tab-separated: option, annotations, built, why), the
 measure of how far the built config is from the one the tree asks for.
 FRAGMENTS names the fragments, for the comment.
 """
@@ -129,7 +129,7 @@ def main(argv):
 
     diff = differences(want, have, skip)
     why = classify(diff, mode, base, src)
-    with open(table, "w", encoding="utf-8") as f:
+    with open(table, "a", encoding="utf-8") as f:
         for conf, (old, new) in diff.items():
             f.write(f"{conf}\t{old}\t{new}\t{why[conf]}\n")
     for conf, reason in why.items():
