@@ -104,6 +104,7 @@ load_distro() {
   [ -f "$p" ] || die "unknown distribution '$DISTRO' (scripts/distros/, or the path of a profile)"
   # shellcheck source=scripts/distros/bullseye
   . "$p"
+  DISTRO_NAME=${p##*/}
 }
 
 # check_prerequisites: everything the whole command needs on the host,
@@ -134,17 +135,17 @@ examine_tree() {
   WORK="$CACHE/kernel/$TARGET_ARCH/$(basename "$TREE")-$DISTRO-$SIZE"
 }
 
-# recipe_fingerprint: everything but the tree that decides how the copy is
-# prepared and built: the kernel scripts, patches, target, distribution,
-# size, the user's fragments, the build chroot (its stage key: another
-# compiler rebuilds everything).
+# recipe_fingerprint: everything but the tree and the user's fragments that
+# decides how the copy is prepared and built: the kernel scripts, patches,
+# target, distribution, size, the build chroot (its stage key: another
+# compiler rebuilds everything). The fragments' effect is the config's
+# fingerprint, taken after Kconfig.
 recipe_fingerprint() {
   {
     printf '%s\n' "$TARGET" "$DISTRO" "$SIZE" "$KIND" "$VERSION" "${SOURCE_DATE_EPOCH:-}"
     cat "$OUT/.build-chroot.stage-key" 2>/dev/null || true
     cat "$TOP/targets/$TARGET" "$TOP/targets/kernel/$TARGET"
     (cd "$TOP" && find scripts/kernel scripts/kernel-debs.sh -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
-    [ ${#FRAGMENTS[@]} = 0 ] || cat "${FRAGMENTS[@]}"
   } | sha_of_stdin
 }
 
@@ -262,6 +263,7 @@ ubuntu_prepare() {
   ubuntu_record_config "$WORK/src" "$WORK/kcfg/.config" "$SIZE" "${base:+$WORK/kcfg-base/.config}"
   RESOLVED=$WORK/kcfg/.config
   report_config_distance
+  ubuntu_note_dkms
   [ "$ESTIMATE" = 1 ] && return
   msg "the tree's clean for $TARGET_DEB_ARCH (debian/control, debian/changelog)"
   keep_build_state
@@ -418,7 +420,7 @@ main() {
   RESOLVED_SAVED=$WORK/state/resolved.config
   msg "Linux $VERSION ($KIND tree) from $TREE, $SIZE size, for $TARGET_DEB_ARCH, in $WORK"
   recipe=$(recipe_fingerprint)
-  prepare_copy "$recipe"
+  prepare_copy "$recipe:$(printf '%s\n' "$USER_SETTINGS" | sha_of_stdin)"
   if [ "$ESTIMATE" = 1 ]; then run_estimate; exit 0; fi
   config=$(sha_of_stdin <"$RESOLVED")
   key=$(signing_key_fingerprint "$SIGNING_KEY")

@@ -390,6 +390,18 @@ ubuntu_make_vars() {
   printf ' WERROR=0 JOBS=%s\n' "$JOBS"
 }
 
+# ubuntu_note_dkms: the one known difference in the module set from a
+# native build, said once a build: zfs and wireguard (do_zfs,
+# do_dkms_wireguard) are built by Ubuntu's rules with dkms from packages of
+# Ubuntu's archive, only natively.
+ubuntu_note_dkms() {
+  if [ "${DISTRO_VENDOR:-}" = ubuntu ]; then
+    msg "zfs, wireguard: not built (Ubuntu's rules build these dkms modules only natively; a native build's linux-modules has them)"
+  else
+    msg "zfs, wireguard: not built ($DISTRO_NAME's archive has not Ubuntu's zfs-linux and wireguard dkms packages; a native build's linux-modules has them)"
+  fi
+}
+
 # _ubuntu_env_script: the start of every chroot script: the environment.
 _ubuntu_env_script() {
   local epoch=${SOURCE_DATE_EPOCH:-1672531200}
