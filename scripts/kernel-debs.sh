@@ -291,44 +291,53 @@ ubuntu_build_target() {
 
 # --- the build --------------------------------------------------------------
 
-# prepare_copy: the tree's copy brought up to date and prepared, unless it
-# already is for this tree and these settings (a resume). Sets CHANGED
-# (paths changed in the tree since the copy was last prepared).
+# prepare_copy RECIPE: the tree's copy brought up to date and prepared,
+# unless it already is for this tree and these settings (a resume). The
+# stamps of the phases a change touches are removed before the copy is
+# marked prepared, so a run killed in between redoes them all the same.
 prepare_copy() {
-  local recipe=$1
-  CHANGED=
+  local recipe=$1 changed f=$UBUNTU_STAMP_FLAVOUR
   if [ "$(state_get prepared)" = "$recipe:$(tree_listing "$TREE" | sha_of_stdin)" ] && [ -f "$RESOLVED_SAVED" ]; then
     msg "resuming: $WORK is prepared for this tree and these settings"
     RESOLVED=$RESOLVED_SAVED
     return
   fi
   msg "copying $TREE (changed files only) and preparing it"
-  CHANGED=$(copy_changes)
+  changed=$(copy_changes)
+  if [ "$(state_get recipe)" != "${recipe%%:*}" ]; then
+    [ -z "$(state_get recipe)" ] || msg "the kernel scripts or settings changed: every phase is checked again (kbuild rebuilds only what changed)"
+    remove_stamps stamp-prepare-perarch stamp-build-perarch "stamp-prepare-tree-$f" "stamp-prepare-$f" "stamp-build-$f"
+  else
+    if affects_tools "$changed"; then
+      msg "sources the tools are built from changed: they are rebuilt"
+      remove_stamps stamp-prepare-perarch stamp-build-perarch
+    fi
+    if grep -Eqv '^debian(\.[^/]+)?/' <<<"$changed"; then remove_stamps "stamp-build-$f"; fi
+  fi
+  state_put recipe "${recipe%%:*}"
   apply_patches
   write_fragments
   "${KIND}_prepare"
+  if [ "$(state_get config)" != "$(sha_of_stdin <"$RESOLVED")" ]; then
+    [ -z "$(state_get config)" ] || msg "the configuration changed: the kernel is rebuilt incrementally"
+    remove_stamps "stamp-prepare-tree-$f" "stamp-prepare-$f" "stamp-build-$f"
+    state_put config "$(sha_of_stdin <"$RESOLVED")"
+  fi
   cp "$RESOLVED" "$RESOLVED_SAVED"
   commit_tree_listing
   state_put prepared "$recipe:$(sha_of_stdin <"$WORK/state/tree.list")"
 }
 
-# invalidate RECIPE CONFIG KEY: the tree's stamps of the phases the changes
-# touch; kbuild then rebuilds only what depends on them.
-invalidate() {
-  local recipe=$1 config=$2 key=$3 f=$UBUNTU_STAMP_FLAVOUR
-  if [ "$(state_get recipe)" != "$recipe" ] || { [ -n "$CHANGED" ] && affects_tools "$CHANGED"; }; then
-    [ -z "$(state_get recipe)" ] || msg "the tree or the settings changed: every phase is checked again (kbuild rebuilds only what changed)"
-    remove_stamps stamp-prepare-perarch stamp-build-perarch "stamp-prepare-tree-$f" "stamp-prepare-$f" "stamp-build-$f"
-  elif [ "$(state_get config)" != "$config" ]; then
-    msg "the configuration changed: the kernel is rebuilt incrementally, the tools are kept"
-    remove_stamps "stamp-prepare-tree-$f" "stamp-prepare-$f" "stamp-build-$f"
-  fi
-  if [ "$(state_get key)" != "$key" ]; then
-    [ -z "$(state_get key)" ] || msg "the signing key changed: the kernel embeds the new certificate"
-    signing_key_forget "$(${KIND}_build_dir)/certs"
-    remove_stamps "stamp-build-$f"
-  fi
-  state_put recipe "$recipe"; state_put config "$config"; state_put key "$key"
+# use_signing_key KEY-FINGERPRINT: another key (or none after one) than the
+# build tree's: the old one and its certificate go, and the kernel is linked
+# again with the new certificate (or a new throw-away key).
+use_signing_key() {
+  local key=$1
+  [ "$(state_get key)" != "$key" ] || return 0
+  [ -z "$(state_get key)" ] || msg "the signing key changed: the kernel embeds the new certificate"
+  signing_key_forget "$("${KIND}_build_dir")/certs"
+  remove_stamps "stamp-build-$UBUNTU_STAMP_FLAVOUR"
+  state_put key "$key"
 }
 
 # build_targets FINGERPRINT: each target not yet done for these inputs.
@@ -396,7 +405,7 @@ cleanup() {
 }
 
 main() {
-  local recipe config key fp built targets start=$SECONDS
+  local recipe key fp built targets start=$SECONDS
   parse_args "$@"
   load_target
   load_distro
@@ -422,10 +431,9 @@ main() {
   recipe=$(recipe_fingerprint)
   prepare_copy "$recipe:$(printf '%s\n' "$USER_SETTINGS" | sha_of_stdin)"
   if [ "$ESTIMATE" = 1 ]; then run_estimate; exit 0; fi
-  config=$(sha_of_stdin <"$RESOLVED")
   key=$(signing_key_fingerprint "$SIGNING_KEY")
-  invalidate "$recipe" "$config" "$key"
-  fp="$recipe:$config:$key:$(sha_of_stdin <"$WORK/state/tree.list")"
+  use_signing_key "$key"
+  fp="$recipe:$(sha_of_stdin <"$RESOLVED"):$key:$(sha_of_stdin <"$WORK/state/tree.list")"
   build_targets "$fp"
   BUILT_CONFIG=$("${KIND}_built_config" "$WORK/src")
   check_config
