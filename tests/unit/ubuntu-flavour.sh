@@ -98,6 +98,18 @@ before=$(sums)
 check "a second pass succeeds" edit
 if [ "$(sums)" = "$before" ]; then ok "a second pass changes nothing"
 else not_ok "a second pass changed the tree"; fi
+# Debian targets: linux-tools-common takes /usr/bin/perf over from linux-base.
+printf 'Package: SRCPKGNAME-tools-common\nArchitecture: all\nReplaces: linux-oem-5.6-tools-common\nDescription: x\n\nPackage: SRCPKGNAME-tools-PKGVER\nDescription: y\n' >"$D/control.stub.in"
+check "a Debian target: linux-tools-common Replaces linux-base (once, in its stanza)" bash -c '
+  . "$1/targets/aarch64"; . "$1/targets/kernel/aarch64"; msg() { :; }; die() { exit 1; }
+  KDIR=$1/scripts/kernel DISTRO_VENDOR=debian; . "$KDIR/ubuntu.sh"
+  ubuntu_for_debian "$2"; ubuntu_for_debian "$2"
+  [ "$(grep -c linux-base "$3")" = 1 ] && grep -qx "Replaces: linux-oem-5.6-tools-common, linux-base" "$3"' _ "$TOP" "$T" "$D/control.stub.in"
+cp "$D/control.stub.in" "$SCRATCH/stub.before"
+check "an Ubuntu target: the stanza is left as it is" bash -c '
+  . "$1/targets/aarch64"; . "$1/targets/kernel/aarch64"; msg() { :; }; die() { exit 1; }
+  KDIR=$1/scripts/kernel DISTRO_VENDOR=ubuntu; . "$KDIR/ubuntu.sh"
+  ubuntu_for_debian "$2"; cmp -s "$3" "$4"' _ "$TOP" "$T" "$D/control.stub.in" "$SCRATCH/stub.before"
 sed -i '/^flavours/d' "$D/rules.d/arm64.mk"
 expect_fail "arm64.mk without flavours is one clear error" "has no flavours line" _ubuntu_add_to_rules "$D"
 sed -i '/^# FLAVOUR:/d' "$A"
