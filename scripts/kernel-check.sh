@@ -46,7 +46,7 @@ KDIR=$TOP/scripts/kernel
 # shellcheck source=scripts/kernel/tools-check.sh
 . "$KDIR/tools-check.sh"
 
-TARGET=aarch64 DISTRO=${CROSSBOOT_DISTRO:-focal} NOHZ=1-3 TIMEOUT=1800 KEEP=0 NO_INSTALL=0 DEBS=() CPU=''
+TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-focal} NOHZ=1-3 TIMEOUT=1800 KEEP=0 NO_INSTALL=0 DEBS=() CPU=''
 FAILED=0
 ok() { printf 'ok %s\n' "$*"; }
 not_ok() { printf 'not ok %s\n' "$*"; FAILED=1; }

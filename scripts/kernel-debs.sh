@@ -56,7 +56,7 @@ KDIR=$TOP/scripts/kernel
 . "$KDIR/estimate.sh"
 
 USAGE="usage: scripts/kernel-debs.sh [--target NAME] [--distro NAME] [--size full|test] [--jobs N] [--fragment FILE]... [--signing-key PEM] [--fresh] [--check] [--estimate [--sample N]] TREE"
-TARGET=aarch64 DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
+TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
 ESTIMATE=0 SAMPLE=200 FRAGMENTS=() SIGNING_KEY='' FRESH=0
 
 parse_args() {

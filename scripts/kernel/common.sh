@@ -2,6 +2,10 @@
 # Sourced, not run: what scripts/kernel-debs.sh and scripts/kernel-check.sh
 # share. Expects KDIR (scripts/kernel).
 
+# The target when --target is not given (targets/NAME, targets/kernel/NAME).
+# shellcheck disable=SC2034 # read by the scripts that source this
+KERNEL_DEFAULT_TARGET=aarch64
+
 # shellcheck source=scripts/kernel/settings.sh
 . "$KDIR/settings.sh"
 
