@@ -285,6 +285,7 @@ report_config_distance() {
 }
 
 ubuntu_build_target() {
+  mkdir -p "$WORK/src/debian/stamps"
   { maintainer_env; ubuntu_target_script "$1"; } >"$WORK/ubuntu-target.sh"
   in_chroot ubuntu-target.sh
 }

@@ -54,7 +54,7 @@ copy_changes() {
   local new="$WORK/state/tree.list.new"
   mkdir -p "$WORK/src" "$WORK/state"
   tree_listing "$TREE" >"$new"
-  rsync -a --delete --exclude=/.git --exclude=/debian/build/ --exclude=/debian/stamps/ \
+  rsync -a --delete --exclude=/.git --exclude=/debian/build/ --exclude='/debian/stamps/stamp-*' \
     "$TREE/" "$WORK/src/" || die "could not copy $TREE to $WORK/src"
   if [ -f "$WORK/state/tree.list" ]; then changed_paths "$WORK/state/tree.list" "$new"
   else cut -f1 "$new"; fi
