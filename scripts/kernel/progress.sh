@@ -61,13 +61,17 @@ progress_line() {
 # progress_monitor LOG OBJDIR EXPECTED: prints a progress line every
 # PROGRESS_SECONDS until its parent is gone (run in the background).
 progress_monitor() {
-  local log=$1 objdir=$2 expected=$3 parent=$$ start=$SECONDS first
+  local log=$1 objdir=$2 expected=$3 parent=$$ start=$SECONDS first phase
   [ -z "${WORK_LOCK_FD:-}" ] || exec {WORK_LOCK_FD}>&-
   first=$(count_objects "$objdir")
   while sleep "$PROGRESS_SECONDS"; do
     kill -0 "$parent" 2>/dev/null || exit 0
-    progress_line "$(progress_phase "$log" "$objdir")" "$(count_objects "$objdir")" \
-      "$expected" "$first" $((SECONDS - start)) >&2
+    phase=$(progress_phase "$log" "$objdir")
+    case $phase in
+      kernel|modules) progress_line "$phase" "$(count_objects "$objdir")" "$expected" "$first" $((SECONDS - start)) >&2 ;;
+      # The kernel's objects say nothing of the tools or the packaging.
+      *) printf 'progress: %s; %s elapsed\n' "$phase" "$(duration $((SECONDS - start)))" >&2 ;;
+    esac
   done
 }
 
