@@ -135,17 +135,26 @@ examine_tree() {
   WORK="$CACHE/kernel/$TARGET_ARCH/$(basename "$TREE")-$DISTRO-$SIZE"
 }
 
+# What decides how the copy is prepared and built (not the checks, the
+# progress lines or the work directory's bookkeeping: editing those rebuilds
+# nothing).
+RECIPE_FILES="scripts/kernel-debs.sh scripts/kernel/common.sh scripts/kernel/settings.sh
+scripts/kernel/ubuntu.sh scripts/kernel/ubuntu_annotate.py scripts/kernel/ubuntu_record_config.py
+scripts/kernel/userconf.sh scripts/kernel/tickless.config scripts/kernel/test-size.config
+scripts/kernel/target-gcc.config scripts/kernel/patches scripts/kernel/ubuntu"
+
 # recipe_fingerprint: everything but the tree and the user's fragments that
-# decides how the copy is prepared and built: the kernel scripts, patches,
-# target, distribution, size, the build chroot (its stage key: another
-# compiler rebuilds everything). The fragments' effect is the config's
-# fingerprint, taken after Kconfig.
+# decides how the copy is prepared and built: RECIPE_FILES, the target,
+# distribution, size, the build chroot (its stage key: another compiler
+# rebuilds everything). The fragments' effect is the config's fingerprint,
+# taken after Kconfig.
 recipe_fingerprint() {
   {
     printf '%s\n' "$TARGET" "$DISTRO" "$SIZE" "$KIND" "$VERSION" "${SOURCE_DATE_EPOCH:-}"
     cat "$OUT/.build-chroot.stage-key" 2>/dev/null || true
     cat "$TOP/targets/$TARGET" "$TOP/targets/kernel/$TARGET"
-    (cd "$TOP" && find scripts/kernel scripts/kernel-debs.sh -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    # shellcheck disable=SC2086 # a list of paths without spaces
+    (cd "$TOP" && find $RECIPE_FILES -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
   } | sha_of_stdin
 }
 
