@@ -15,7 +15,7 @@ trap 'rm -rf "$SCRATCH" "$CACHE_PARENT"' EXIT
 export CROSSBOOT_CACHE="$CACHE_PARENT/cache"
 mkdir -p "$P/scripts" "$P/stages" "$P/targets" "$SCRATCH/upstream"
 cp "$TOP/build.sh" "$P/"
-cp "$TOP/scripts/lib.sh" "$P/scripts/"
+cp "$TOP/scripts/lib.sh" "$TOP/scripts/host-packages.sh" "$P/scripts/"
 printf 'TARGET_TRIPLET=fake-linux-musl\n' >"$P/targets/fake"
 
 # A package "hello" whose upstream is a local file:// tarball.
