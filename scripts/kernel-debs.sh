@@ -83,19 +83,6 @@ parse_args() {
   [ -z "$SIGNING_KEY" ] || signing_key_check "$SIGNING_KEY"
 }
 
-# load_target: targets/NAME (architecture, triplets, qemu) and
-# targets/kernel/NAME (the kernel path's own settings).
-load_target() {
-  if ! [[ $TARGET =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$TARGET" ]; then
-    die "unknown target '$TARGET' (targets/: $(cd "$TOP/targets" && find . -maxdepth 1 -type f -printf '%f ' ))"
-  fi
-  [ -f "$TOP/targets/kernel/$TARGET" ] || die "target $TARGET has no kernel settings (targets/kernel/$TARGET)"
-  # shellcheck source=targets/aarch64
-  . "$TOP/targets/$TARGET"
-  # shellcheck source=targets/kernel/aarch64
-  . "$TOP/targets/kernel/$TARGET"
-}
-
 # load_distro: the distribution profile (a name in scripts/distros/ or a
 # file), for DISTRO_VENDOR.
 load_distro() {
@@ -417,7 +404,7 @@ cleanup() {
 main() {
   local recipe key fp built targets start=$SECONDS
   parse_args "$@"
-  load_target
+  load_target "$TARGET"
   load_distro
   examine_tree
   check_prerequisites

@@ -26,3 +26,27 @@ tickless_fragment() {
   fi
 }
 
+# load_target NAME: targets/NAME (as build.sh checks it) and the kernel
+# path's targets/kernel/NAME.
+load_target() {
+  local name=$1 known
+  known=$(find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort | tr '\n' ' ')
+  if ! [[ $name =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$name" ]; then
+    die "unknown target '$name' (valid targets: ${known% })"
+  fi
+  [ -f "$TOP/targets/kernel/$name" ] ||
+    die "target '$name' has no kernel settings: targets/kernel/$name is missing (targets/kernel/ has the others)"
+  # shellcheck source=targets/aarch64
+  . "$TOP/targets/$name"
+  # shellcheck source=targets/kernel/aarch64
+  . "$TOP/targets/kernel/$name"
+  local v
+  for v in TARGET_ELF_MACHINE TARGET_KERNEL_QEMU_CPU TARGET_QEMU_SYSTEM_PACKAGE; do
+    [ -n "${!v:-}" ] || die "targets/kernel/$name does not set $v"
+  done
+  # build.sh puts a target's stages in out/NAME; the kernel scripts read
+  # out/TARGET_ARCH: the two must be one directory.
+  [ "$TARGET_ARCH" = "$name" ] ||
+    die "targets/$name sets TARGET_ARCH=$TARGET_ARCH: the kernel scripts need a target named after its TARGET_ARCH"
+  OUT="$TOP/out/$TARGET_ARCH"
+}
