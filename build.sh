@@ -5,14 +5,17 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 # shellcheck source=scripts/host-packages.sh
 . "$TOP/scripts/host-packages.sh"
 
-# Bumped when the engine changes what a stage's result means.
-ENGINE_FORMAT=1
+# Bumped when the engine or the runtime helpers (scripts/lib.sh, scripts/lib/)
+# change what a stage's result means: they are in no stage's key.
+ENGINE_FORMAT=2
+# Results kept per stage (and distribution), so that undoing an edit is a
+# cache hit; --gc keeps only the current one.
+KEEP_RESULTS=${CROSSBOOT_KEEP_RESULTS:-3}
 
 usage() {
   cat <<EOF
@@ -20,24 +23,46 @@ usage: ./build.sh [options] TARGET [STAGE]
 Builds STAGE and the stages it needs for TARGET (default: canadian-package, the
 static toolchain tarball; "all": every stage).
 
-  --list-targets     print the known targets
-  --list-distros     print the known target distributions (scripts/distros/)
-  --distro NAME      target distribution of the glibc stages (default: focal, or
-                     \$CROSSBOOT_DISTRO); NAME may also be a profile file's path
-  --list-stages      print the stages in build order
-  --rebuild STAGE    rebuild STAGE (and what depends on it) even if cached
-  --jobs N           parallel jobs (default: all cores, $(nproc))
-  --cache DIR        stage and source cache (default: $CACHE)
-  --fetch-only       download and verify the sources the stages need, build nothing
-  --offline          never download: use only the source cache
-  --no-install       do not apt-get install missing host packages, just name them
-  -h, --help         this text
-Results go to out/TARGET/, logs to out/TARGET/logs/.
+  --list-targets      print the known targets
+  --list-distros      print the known target distributions (scripts/distros/)
+  --list-stages       print the stages in build order, with what each makes
+  --distro NAME       target distribution of the glibc stages (default: $DEFAULT_DISTRO, or
+                      \$CROSSBOOT_DISTRO); NAME may also be a profile file's path
+  --rebuild STAGE     rebuild STAGE (and what depends on it) even if cached
+  -j, --jobs N        parallel jobs (default: all cores, $(nproc))
+  --cache DIR         stage and source cache (default: $CACHE)
+  --out DIR           results in DIR/TARGET/ (default: $TOP/out)
+  --fetch-only        download and verify the sources the stages need, build nothing
+  --offline           never download: use only the source cache
+  --no-install        do not apt-get install missing host packages, just name them
+  --dry-run           build and fetch nothing: say which stages are cached and,
+                      for the others, which input changed
+  --gc                keep only the current result of each stage (for the
+                      distribution's stages, --distro's); otherwise the last
+                      $KEEP_RESULTS are kept, so undoing an edit is a cache hit
+  --version           print the version
+  -h, --help          this text
+Options take their value as --opt VALUE or --opt=VALUE (-j N, -jN).
+Results go to out/TARGET/, logs to out/TARGET/logs/ (each stage's settings
+beside its log, as STAGE.settings).
 EOF
 }
 
-list_targets() { find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
-list_distros() { find "$TOP/scripts/distros" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort; }
+# crossboot_version: the release, and the commit when run from a checkout.
+crossboot_version() {
+  local rev
+  rev=$(git -C "$TOP" describe --always --dirty 2>/dev/null) || rev=''
+  printf '%s%s\n' "$CROSSBOOT_VERSION" "${rev:+ ($rev)}"
+}
+
+# describe_stages: the stages in build order, each with the first line of
+# its file's description.
+describe_stages() {
+  local s
+  for s in $(list_stages); do
+    printf '%-16s %s\n' "$s" "$(stage_var "$s" STAGE_SUMMARY)"
+  done
+}
 
 # needs_distro: some stage this run builds is made from a distribution's packages.
 needs_distro() {
@@ -48,22 +73,6 @@ needs_distro() {
   return 1
 }
 
-# load_distro NAME|FILE: the target distribution's profile (DISTRO_* variables).
-load_distro() {
-  local f=$1
-  case $f in */*) ;; *) f="$TOP/scripts/distros/$1" ;; esac
-  [ -f "$f" ] || die "unknown distribution '$1' (known: $(list_distros | tr '\n' ' ' | sed 's/ $//'); or a profile file's path)"
-  DISTRO_NAME=${f##*/}
-  # Optional settings default to empty; the required ones must be there.
-  # shellcheck disable=SC2034 # read by scripts/distro.sh and the stages
-  DISTRO_MIRROR='' DISTRO_PORTS_MIRROR='' DISTRO_PORTS_ARCHES='' DISTRO_COMPONENTS=main DISTRO_GLIBC=''
-  # shellcheck source=/dev/null
-  . "$f"
-  local v
-  for v in DISTRO_SUITES DISTRO_KEYRING DISTRO_KEYRING_PACKAGE; do
-    [ -n "${!v:-}" ] || die "distribution profile $f does not set $v"
-  done
-}
 # What `./build.sh TARGET` builds: the product. "all" builds every stage.
 default_stage() { printf 'canadian-package'; }
 
@@ -71,24 +80,44 @@ default_stage() { printf 'canadian-package'; }
 
 stage_file() { printf '%s/stages/%s.sh' "$TOP" "$1"; }
 
+# What a stage file declares, with the defaults for what it leaves out.
+STAGE_VARS="STAGE_SUMMARY STAGE_DEPS STAGE_SOURCES STAGE_RECIPES STAGE_INPUTS STAGE_EXPORT STAGE_DISTRO"
+stage_defaults() {
+  # shellcheck disable=SC2034 # read by the engine
+  STAGE_SUMMARY='' STAGE_DEPS='' STAGE_SOURCES='' STAGE_RECIPES='' STAGE_INPUTS='' STAGE_EXPORT=0 STAGE_DISTRO=0
+}
+
+# load_stage_meta: every stage file's declarations, read once (each file in
+# a subshell of its own) into META[STAGE:VAR]; META[STAGE:] marks it known.
+declare -A META=()
+load_stage_meta() {
+  local f s line
+  for f in "$TOP"/stages/*.sh; do
+    s=${f##*/}; s=${s%.sh}
+    META[$s:]=1
+    while IFS= read -r -d '' line; do META[$s:${line%%=*}]=${line#*=}; done < <(
+      stage_defaults
+      # shellcheck source=/dev/null
+      . "$f"
+      for line in $STAGE_VARS; do printf '%s=%s\0' "$line" "${!line}"; done)
+  done
+}
+
 # stage_var STAGE VAR: a variable a stage file declares (STAGE_DEPS, …).
 stage_var() {
-  local f; f=$(stage_file "$1")
-  [ -f "$f" ] || die "unknown stage '$1' (stages: $(list_stages | tr '\n' ' '))"
-  # shellcheck disable=SC2034 # defaults for what the stage file may not set
-  ( STAGE_DEPS='' STAGE_SOURCES='' STAGE_INPUTS='' STAGE_EXPORT=0 STAGE_DISTRO=0
-    # shellcheck source=/dev/null
-    . "$f"; eval "printf '%s\n' \"\${$2}\"" )
+  [ ${#META[@]} -gt 0 ] || load_stage_meta
+  [ -n "${META[$1:]:-}" ] || die "unknown stage '$1' (stages: $(list_stages | words))"
+  printf '%s\n' "${META[$1:$2]-}"
 }
 
 # All stages in an order where each comes after its dependencies.
 list_stages() {
-  local f s
+  local f s d
+  [ ${#META[@]} -gt 0 ] || load_stage_meta
   for f in "$TOP"/stages/*.sh; do
     s=${f##*/}; s=${s%.sh}
-    # shellcheck source=/dev/null
-    ( STAGE_DEPS=''; . "$f"; for d in $STAGE_DEPS; do printf '%s %s\n' "$d" "$s"; done
-      printf '%s %s\n' "$s" "$s" )
+    for d in ${META[$s:STAGE_DEPS]}; do printf '%s %s\n' "$d" "$s"; done
+    printf '%s %s\n' "$s" "$s"
   done | tsort
 }
 
@@ -118,57 +147,75 @@ host_id() {
     "$(ccache --version 2>/dev/null | head -n1 | grep -o 'ccache' || printf 'no ccache')"
 }
 
-# repo_files PATH: the files under PATH that belong to the source tree (in a
-# git checkout: tracked or not ignored, so build products left in ccwrap/
-# do not count), NUL-separated, sorted.
+# repo_files: the files that belong to the source tree (in a git checkout:
+# tracked or not ignored, so build products left in ccwrap/ do not count),
+# NUL-separated, sorted.
 repo_files() {
   if git -C "$TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    git -C "$TOP" ls-files -co --exclude-standard -z -- "$1"
+    git -C "$TOP" ls-files -co --exclude-standard -z
   else
-    (cd "$TOP" && find "$1" -type f -print0)
+    (cd "$TOP" && find . \( -path ./out -o -path ./.git \) -prune -o -type f -print0 | sed -z 's|^\./||')
   fi | LC_ALL=C sort -z
 }
 
-# hash_inputs PATH...: content hash of repository files and directories.
+# hash_inputs PATH...: "SHA256  FILE" of the repository files PATH names (a
+# file, a directory, or a pattern such as ccwrap/*.c), from FILE_SHA.
 hash_inputs() {
-  local p
+  local p f n
+  [ ${#REPO_FILES[@]} -gt 0 ] || load_file_hashes
   for p in "$@"; do
-    [ -e "$TOP/$p" ] || die "stage input '$p' does not exist"
-    repo_files "$p" | (cd "$TOP" && xargs -0r sha256sum)
+    n=0
+    for f in "${REPO_FILES[@]}"; do
+      # shellcheck disable=SC2053 # $p may be a pattern
+      if [[ $f == "$p" || $f == "$p"/* || $f == $p ]]; then printf '%s  %s\n' "${FILE_SHA[$f]}" "$f"; n=1; fi
+    done
+    [ "$n" = 1 ] || die "stage input '$p' names no file"
   done
 }
 
-# key_material STAGE: everything that decides the stage's result. Keys of
-# dependencies are included, so a change propagates to dependent stages only.
+# load_file_hashes: every repository file's hash, once per run (one
+# sha256sum), before the keys are computed in subshells.
+declare -A FILE_SHA=()
+REPO_FILES=()
+load_file_hashes() {
+  local line
+  while IFS= read -r line; do
+    REPO_FILES+=("${line#*  }"); FILE_SHA[${line#*  }]=${line%%  *}
+  done < <(repo_files | (cd "$TOP" && xargs -0r sha256sum) | LC_ALL=C sort -k2)
+}
+
+# Each line starts with what it is (engine, setting, file, source, dep,
+# host), so that --dry-run can say which input changed.
 key_material() {
-  local s=$1 d p inputs
+  local s=$1 d p inputs recipes paths distro=''
   printf 'engine %s\n' "$ENGINE_FORMAT"
-  printf 'target %s\n' "$TARGET"; cat "$TOP/targets/$TARGET"
-  hash_inputs "stages/$s.sh" scripts/lib.sh
+  [ "$(stage_var "$s" STAGE_DISTRO)" != 1 ] || distro=distro
+  settings_keyed $distro | sed 's/^/setting /'
+  read -ra recipes <<<"$(stage_var "$s" STAGE_RECIPES)"
+  read -ra inputs <<<"$(stage_var "$s" STAGE_INPUTS)"
+  { hash_inputs "stages/$s.sh"
+    [ ${#recipes[@]} -eq 0 ] || { mapfile -t paths < <(recipe_paths "${recipes[@]}"); hash_inputs "${paths[@]}"; }
+    [ ${#inputs[@]} -eq 0 ] || hash_inputs "${inputs[@]}"
+  } | sed 's/^/file /'
   for p in $(stage_var "$s" STAGE_SOURCES); do
-    printf '[%s]\n' "$p"; manifest_block "$p"
-    [ ! -d "$PATCH_DIR/$p" ] || hash_inputs "scripts/patches/$p"
+    manifest_block "$p" | sed "s/^/source [$p] /"
+    [ ! -d "$PATCH_DIR/$p" ] || hash_inputs "scripts/patches/$p" | sed "s/^/source [$p] patch /"
   done
-  inputs=$(stage_var "$s" STAGE_INPUTS)
-  # shellcheck disable=SC2086 # a list of paths without spaces
-  [ -z "$inputs" ] || hash_inputs $inputs
   for d in $(stage_var "$s" STAGE_DEPS); do printf 'dep %s %s\n' "$d" "${KEYS[$d]:?}"; done
-  # Stages made from a distribution's packages: its profile's effective values.
-  if [ "$(stage_var "$s" STAGE_DISTRO)" = 1 ]; then
-    printf 'distro %s\n' "$DISTRO_NAME"; (set -o posix; set) | grep '^DISTRO_'
-  fi
-  host_id
-  # Only when set, so that keys stay the same for the default.
-  [ -z "${SOURCE_DATE_EPOCH:-}" ] || printf 'epoch %s\n' "$SOURCE_DATE_EPOCH"
+  printf '%s\n' "${HOST_ID:-$(host_id)}"
 }
 
 # compute_keys: the key of every stage this run needs, once, before anything
 # is built (inputs edited during a long build do not confuse this run).
-declare -A KEYS=()
+declare -A KEYS=() MATERIAL=()
 compute_keys() {
   local s k
+  load_file_hashes
+  HOST_ID=$(host_id)
   for s in $(stages_for "$WANT"); do
-    k=$(key_material "$s" | sha256sum) || die "cannot compute the cache key of stage $s"
+    # Not `|| die`: that would switch set -e off inside key_material.
+    MATERIAL[$s]=$(key_material "$s")
+    k=$(printf '%s\n' "${MATERIAL[$s]}" | sha256sum)
     KEYS[$s]=${k:0:16}
   done
 }
@@ -178,13 +225,17 @@ stage_key() {
   printf '%s\n' "${KEYS[$1]}"
 }
 
-# validate_stages: every dependency names a stage that exists.
+# validate_stages: every dependency names a stage that exists, every
+# recipe a recipe file.
 validate_stages() {
   local f s d
   for f in "$TOP"/stages/*.sh; do
     s=${f##*/}; s=${s%.sh}
     for d in $(stage_var "$s" STAGE_DEPS); do
       [ -f "$(stage_file "$d")" ] || die "stage $s depends on unknown stage '$d'"
+    done
+    for d in $(stage_var "$s" STAGE_RECIPES); do
+      [ -f "$(recipe_file "$d")" ] || die "stage $s lists unknown recipe '$d' (sources/sections/ has: $(list_recipes | words))"
     done
   done
 }
@@ -256,6 +307,7 @@ run_stage() {
   rm -rf "$(stage_dir "$s")"/*.tmp "$work" "$OUT/logs/$s"
   mkdir -p "$tmp" "$work" "$OUT/logs/$s"
   : >"$log"
+  settings_write "$OUT/logs/$s.settings" "$([ "$(stage_var "$s" STAGE_DISTRO)" != 1 ] || echo distro)"
   start=$SECONDS
   # Not `( … ) || rc=$?`: bash ignores set -e inside a subshell in that position.
   # In the background plus `wait`, so that a signal reaches on_signal at once.
@@ -269,11 +321,12 @@ run_stage() {
     # shellcheck disable=SC2034 # for the stage script
     STAGE_NAME=$s STAGE_OUT=$tmp STAGE_WORK=$work LOG_DIR="$OUT/logs/$s" STAGE_LOG=$log
     STAGE_SHELL_PID=$BASHPID
-    # shellcheck disable=SC2034 # defaults for what the stage file may not set
-    STAGE_DEPS='' STAGE_SOURCES='' STAGE_INPUTS='' STAGE_EXPORT=0 STAGE_DISTRO=0
+    stage_defaults
     stage_env
     # shellcheck source=/dev/null
     . "$(stage_file "$s")"
+    # shellcheck disable=SC2086 # a list of names
+    use_recipes "stage $s" $STAGE_RECIPES
     cd "$work"
     stage_build
   ) >>"$log" 2>&1 &
@@ -289,6 +342,7 @@ run_stage() {
   # The previous result of this key (a --rebuild) goes only now that the new
   # one is complete.
   rm -rf "$result"
+  printf '%s\n' "${MATERIAL[$s]}" >"$result.inputs"
   mv -T "$tmp" "$result"
   rm -rf "$work"
   mkdir -p "$CACHE/stats"
@@ -335,14 +389,22 @@ replace_copy() {
   rm -rf "$dest.old"
 }
 
-# clean_stale: remove leftovers of interrupted stages and superseded results.
+# clean_stale STAGE [N]: remove leftovers of interrupted runs of STAGE and
+# all but its N (default KEEP_RESULTS) most recently used results; the
+# current one is always kept.
 clean_stale() {
-  local s=$1 d keep
+  local s=$1 n=${2:-$KEEP_RESULTS} dir keep d kept=1
+  dir=$(stage_dir "$s")
   keep=$(stage_result "$s")
-  for d in "$(stage_dir "$s")"/*; do
-    [ -e "$d" ] && [ "$d" != "$keep" ] && rm -rf "$d"
-  done
-  return 0
+  [ -d "$dir" ] || return 0
+  rm -rf "$dir"/*.tmp
+  while IFS= read -r d; do
+    [ "$d" != "$keep" ] || continue
+    if [ "$kept" -lt "$n" ]; then kept=$((kept + 1)); continue; fi
+    rm -rf "$d" "$d.inputs"
+  done < <(find "$dir" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | cut -d' ' -f2-)
+  # Records of results that are gone.
+  for d in "$dir"/*.inputs; do [ ! -e "$d" ] || [ -d "${d%.inputs}" ] || rm -f "$d"; done
 }
 
 build_stages() {
@@ -353,6 +415,8 @@ build_stages() {
     n=$((n + 1))
     result=$(stage_result "$s")
     if [ -d "$result" ] && [ -z "${REBUILD[$s]:-}" ]; then
+      # Its mtime says when it was last used (clean_stale keeps the newest).
+      touch "$result"
       export_stage "$s"
       printf '[%d/%d] %-16s cached (%s)\n' "$n" "$total" "$s" "$(stage_key "$s")"
       continue
@@ -384,12 +448,76 @@ mark_rebuild_dependents() {
 
 fetch_sources() {
   local s p
+  # Stages share sources: each is fetched (or verified) once.
+  local -A fetched=()
   for s in $(stages_for "$WANT"); do
     for p in $(stage_var "$s" STAGE_SOURCES); do
+      [ -z "${fetched[$p]:-}" ] || continue
+      fetched[$p]=1
       source_tarball "$p"
       printf '  %-10s %s (%s)\n' "$p" "${SRC_TARBALL##*/}" "$SRC_ORIGIN"
     done
   done
+}
+
+# --- --dry-run and --gc -----------------------------------------------------------
+
+# dry_run: each stage this command needs, cached or to be built and why;
+# nothing is built or fetched.
+dry_run() {
+  local stages s n=0 total why
+  stages=$(stages_for "$WANT")
+  total=$(printf '%s\n' "$stages" | wc -l)
+  for s in $stages; do
+    n=$((n + 1))
+    if [ -d "$(stage_result "$s")" ] && [ -z "${REBUILD[$s]:-}" ]; then
+      printf '[%d/%d] %-16s cached (%s)\n' "$n" "$total" "$s" "$(stage_key "$s")"
+    else
+      why=$(explain "$s")
+      printf '[%d/%d] %-16s to build (%s): %s\n' "$n" "$total" "$s" "$(stage_key "$s")" "$why"
+    fi
+  done
+}
+
+# explain STAGE: why STAGE's key is not cached, as `ninja -d explain` says
+# it: the inputs that differ from its most recent result's.
+explain() {
+  local s=$1 dir last
+  [ -z "${REBUILD[$s]:-}" ] || { printf -- '--rebuild'; return; }
+  dir=$(stage_dir "$s")
+  last=$(find "$dir" -mindepth 1 -maxdepth 1 -name '*.inputs' -printf '%T@ %p\n' 2>/dev/null |
+    sort -rn | head -n1 | cut -d' ' -f2-)
+  if [ -z "$last" ]; then printf 'never built'; return; fi
+  printf '%s\n' "${MATERIAL[$s]}" | input_changes "$last" | head -n 6 | paste -sd';' | sed 's/;/; /g'
+}
+
+# input_changes OLD: what differs between OLD's key material and stdin's, a
+# line each ("changed sources/sections/musl.sh", "setting ...", "dep cross").
+input_changes() {
+  awk '
+    function what(l,   f) { split(l, f, " ")
+      if (f[1] == "file") return "file " f[3]
+      if (f[1] == "source") return "source " f[2]
+      if (f[1] == "setting") { sub(/=.*/, "", f[2]); return "setting " f[2] }
+      if (f[1] == "dep") return "dependency " f[2]
+      return f[1] }
+    NR == FNR { old[$0] = 1; oldwhat[what($0)] = 1; next }
+    { new[$0] = 1; if (!($0 in old)) { w = what($0); if (!(w in seen)) { seen[w] = 1
+        print (w in oldwhat ? "changed " : "new ") w } } }
+    END { for (l in old) if (!(l in new)) { w = what(l); if (!(w in seen) && !(w in newwhat)) {
+        seen[w] = 1; print "removed " w } } }' "$1" - |
+    sed 's/^changed dependency \(.*\)/dependency \1 is to be rebuilt/'
+}
+
+# gc: of every stage of this target (and distribution), only the current
+# result stays; work directories of interrupted runs go too.
+gc() {
+  local s before after
+  before=$(du -sk "$CACHE" | cut -f1)
+  for s in $(list_stages); do clean_stale "$s" 1; done
+  rm -rf "${CACHE:?}/work/$TARGET"
+  after=$(du -sk "$CACHE" | cut -f1)
+  printf 'gc: %s: kept the current result of each stage; freed %d MiB\n' "$CACHE" $(((before - after) / 1024))
 }
 
 # --- host prerequisites -----------------------------------------------------------
@@ -401,7 +529,7 @@ sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync 
 pgrep:procps flock:util-linux readelf:binutils mksquashfs:squashfs-tools
 autoreconf:autoconf automake:automake autopoint:autopoint"
 # What --fetch-only needs.
-HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils flock:util-linux"
+HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils gzip:gzip bzip2:bzip2 flock:util-linux"
 # Wanted, not required: ccache makes rebuilds fast.
 HOST_TOOLS_OPTIONAL="ccache:ccache"
 
@@ -452,6 +580,8 @@ stage_pids() {
 on_signal() {
   trap - INT TERM
   local pids
+  # A download of this shell's own (--fetch-only): stopped, its partial file gone.
+  fetch_abort
   if [ -n "${STAGE_TOKEN:-}" ]; then
     mapfile -t pids < <(stage_pids "$STAGE_TOKEN")
     if [ ${#pids[@]} -gt 0 ]; then kill -TERM "${pids[@]}" 2>/dev/null || true; fi
@@ -465,34 +595,62 @@ on_signal() {
 
 # --- main ----------------------------------------------------------------------------
 
+# Every option: LONG SHORT KIND (scripts/lib/options.sh).
+BUILD_OPTIONS='
+  list-targets - flag
+  list-distros - flag
+  list-stages  - flag
+  distro       - value
+  rebuild      - value
+  jobs         j value
+  cache        - value
+  out          - value
+  fetch-only   - flag
+  offline      - flag
+  no-install   - flag
+  dry-run      - flag
+  gc           - flag
+  version      - flag
+  help         h flag'
+
 parse_args() {
-  TARGET='' WANT='' JOBS=$(nproc) FETCH_ONLY=0 NO_INSTALL=0 DISTRO=${CROSSBOOT_DISTRO:-focal}
+  TARGET='' WANT='' JOBS=$(nproc) FETCH_ONLY=0 NO_INSTALL=0 DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO}
+  DRY_RUN=0 GC=0 OUT_ROOT=${CROSSBOOT_OUT:-$TOP/out}
   declare -gA REBUILD=()
-  local pos=()
-  while [ $# -gt 0 ]; do
-    case $1 in
-      --list-targets) list_targets; exit 0 ;;
-      --list-stages) list_stages; exit 0 ;;
-      --list-distros) list_distros; exit 0 ;;
-      --distro) [ -n "${2:-}" ] || die "--distro needs a name"; DISTRO=$2; shift ;;
-      --rebuild) [ $# -ge 2 ] || die "--rebuild needs a stage"; REBUILD[$2]=1; shift ;;
-      --jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; JOBS=$2; shift ;;
-      --cache) [ -n "${2:-}" ] || die "--cache needs a directory"; CACHE=$2; shift ;;
-      --fetch-only) FETCH_ONLY=1 ;;
-      --offline) OFFLINE=1 ;;
-      --no-install) NO_INSTALL=1 ;;
-      -h|--help) usage; exit 0 ;;
-      -*) die "unknown option '$1' (see ./build.sh --help)" ;;
-      *) pos+=("$1") ;;
+  load_stage_meta
+  local OPT_NAMES OPT_VALUES POSITIONAL i v
+  OPT_CMD=./build.sh OPT_SPEC=$BUILD_OPTIONS opts_parse "$@"
+  for i in "${!OPT_NAMES[@]}"; do
+    v=${OPT_VALUES[i]}
+    case ${OPT_NAMES[i]} in
+      list-targets) list_targets; exit 0 ;;
+      list-distros) list_distros; exit 0 ;;
+      list-stages) describe_stages; exit 0 ;;
+      distro) [ -n "$v" ] || die "--distro needs a name"; DISTRO=$v ;;
+      rebuild) [ -n "$v" ] || die "--rebuild needs a stage"; REBUILD[$v]=1 ;;
+      jobs) [[ $v =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a positive number, not '$v'"; JOBS=$v ;;
+      cache) [ -n "$v" ] || die "--cache needs a directory"; CACHE=$v ;;
+      out) [ -n "$v" ] || die "--out needs a directory"; OUT_ROOT=$v ;;
+      fetch-only) FETCH_ONLY=1 ;;
+      offline) OFFLINE=1 ;;
+      no-install) NO_INSTALL=1 ;;
+      dry-run) DRY_RUN=1 ;;
+      gc) GC=1 ;;
+      version) printf 'crossboot %s\n' "$(crossboot_version)"; exit 0 ;;
+      help) usage; exit 0 ;;
     esac
-    shift
   done
-  [ ${#pos[@]} -ge 1 ] || { usage >&2; exit 2; }
-  [ ${#pos[@]} -le 2 ] || die "too many arguments: ${pos[*]}"
-  TARGET=${pos[0]} WANT=${pos[1]:-$(default_stage)}
-  if ! [[ $TARGET =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$TARGET" ]; then
-    die "unknown target '$TARGET' (valid targets: $(list_targets | tr '\n' ' ' | sed 's/ $//'))"
-  fi
+  [ ${#POSITIONAL[@]} -ge 1 ] || { usage >&2; exit 2; }
+  [ ${#POSITIONAL[@]} -le 2 ] || die "too many arguments: ${POSITIONAL[*]}"
+  TARGET=${POSITIONAL[0]} WANT=${POSITIONAL[1]:-$(default_stage)}
+  # --gc keeps the current result of every stage.
+  [ "$GC" = 0 ] || WANT=all
+  case $OUT_ROOT in /*) ;; *) OUT_ROOT=$PWD/$OUT_ROOT ;; esac
+}
+
+# check_stages: the stages named on the command line exist, and every
+# stage's dependencies and recipes.
+check_stages() {
   local s
   for s in "$WANT" "${!REBUILD[@]}"; do
     [ "$s" = all ] || stage_var "$s" STAGE_DEPS >/dev/null
@@ -503,30 +661,32 @@ parse_args() {
 # clean_leftovers: what killed runs leave behind outside the stage results
 # (half-unpacked sources, partial downloads).
 clean_leftovers() {
-  rm -rf "$CACHE"/src/*.tmp.* "$SOURCES"/.apt.* "$SOURCES"/*.part "$SOURCES"/*.part.err
+  # Not those of another build sharing the cache: they are its work in progress.
+  fetch_clean_leftovers
+  unpack_clean_leftovers
 }
 
 main() {
   parse_args "$@"
-  case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
-  SOURCES=${CROSSBOOT_SOURCES:-$CACHE/sources}
-  # gcc's and binutils' build systems cannot take paths with spaces.
-  case $CACHE in *[[:space:]]*) die "the cache path '$CACHE' contains spaces; choose another with --cache DIR" ;; esac
-  mkdir -p "$CACHE"
-  # shellcheck source=/dev/null
-  . "$TOP/targets/$TARGET"
+  settings_set_cache "$CACHE"
+  load_target "$TARGET"
+  check_stages
+  # Once here, so every subshell that reads the manifest knows it is valid.
+  manifest_check
   # The target distribution matters only to stages made from its packages.
   if needs_distro; then load_distro "$DISTRO"; fi
-  OUT="$TOP/out/$TARGET"
-  mkdir -p "$OUT/logs"
+  OUT="$OUT_ROOT/$TARGET"
+  mark_rebuild_dependents
+  if [ "$DRY_RUN" = 1 ]; then compute_keys; dry_run; exit 0; fi
+  mkdir -p "$CACHE" "$OUT/logs"
   # One build per target and cache at a time.
   exec 9>"$CACHE/.lock-$TARGET"
   flock -n 9 || die "another build of $TARGET is using $CACHE"
+  if [ "$GC" = 1 ]; then compute_keys; gc; exit 0; fi
   check_host
   trap on_signal INT TERM
   clean_leftovers
   if [ "$FETCH_ONLY" = 1 ]; then fetch_sources; exit 0; fi
-  mark_rebuild_dependents
   compute_keys
   local start=$SECONDS
   build_stages

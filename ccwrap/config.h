@@ -6,8 +6,9 @@
 #ifndef CCWRAP_TRIPLET
 #define CCWRAP_TRIPLET "aarch64-linux-musl"
 #endif
+/* No default: the Makefile takes it from scripts/sources.manifest. */
 #ifndef CCWRAP_GCC_VERSION
-#define CCWRAP_GCC_VERSION "12.2.0"
+#error "CCWRAP_GCC_VERSION is not defined (build with the Makefile)"
 #endif
 #ifndef CCWRAP_DYNAMIC_LINKER
 #define CCWRAP_DYNAMIC_LINKER "/lib/ld-musl-aarch64.so.1"

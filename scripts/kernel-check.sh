@@ -33,7 +33,6 @@
 # (as root; --no-install: only named).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 # shellcheck source=scripts/binfmt.sh
@@ -46,7 +45,7 @@ KDIR=$TOP/scripts/kernel
 # shellcheck source=scripts/kernel/tools-check.sh
 . "$KDIR/tools-check.sh"
 
-TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-focal} NOHZ=1-3 TIMEOUT=1800 KEEP=0 NO_INSTALL=0 DEBS=() CPU=''
+TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO} NOHZ=1-3 TIMEOUT=1800 KEEP=0 NO_INSTALL=0 DEBS=() CPU=''
 FAILED=0
 ok() { printf 'ok %s\n' "$*"; }
 not_ok() { printf 'not ok %s\n' "$*"; FAILED=1; }
@@ -58,30 +57,37 @@ same() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$4"; fi; }
 USAGE="usage: scripts/kernel-check.sh [--target NAME] [--distro NAME] [--nohz-full CPUS] [--cpu MODEL] [--timeout SEC] [--keep] [--no-install] DEB..."
 
 parse_args() {
-  while [ $# -gt 0 ]; do
-    case $1 in
-      --target) TARGET=${2:-}; [ -n "$TARGET" ] || die "--target needs a name (targets/)"; shift ;;
-      --distro) DISTRO=${2:?--distro needs a name}; shift ;;
-      --nohz-full) NOHZ=${2:-}; [[ $NOHZ =~ ^[1-9][0-9]*(-[0-9]+)?$ ]] || die "--nohz-full takes CPUS like 1-3"; shift ;;
-      --timeout) TIMEOUT=${2:-}; [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; shift ;;
-      --cpu) CPU=${2:?--cpu needs a qemu CPU model}; shift ;;
-      --keep) KEEP=1 ;;
-      --no-install) NO_INSTALL=1 ;;
-      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-      -*) die "unknown option '$1' (see --help)" ;;
-      *) [ -f "$1" ] || die "$1: no such package file"
-         dpkg-deb -f "$1" Package >/dev/null 2>&1 || die "$1 is not a Debian package"
-         DEBS+=("$(realpath "$1")") ;;
+  local OPT_NAMES OPT_VALUES POSITIONAL i v
+  OPT_CMD=scripts/kernel-check.sh OPT_SPEC='target - value
+    distro - value
+    nohz-full - value
+    timeout - value
+    cpu - value
+    keep - flag
+    no-install - flag
+    help h flag' opts_parse "$@"
+  for i in "${!OPT_NAMES[@]}"; do
+    v=${OPT_VALUES[i]}
+    case ${OPT_NAMES[i]} in
+      target) [ -n "$v" ] || die "--target needs a name (targets/)"; TARGET=$v ;;
+      distro) [ -n "$v" ] || die "--distro needs a name"; DISTRO=$v ;;
+      nohz-full) [[ $v =~ ^[1-9][0-9]*(-[0-9]+)?$ ]] || die "--nohz-full takes CPUS like 1-3"; NOHZ=$v ;;
+      timeout) [[ $v =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; TIMEOUT=$v ;;
+      cpu) [ -n "$v" ] || die "--cpu needs a qemu CPU model"; CPU=$v ;;
+      keep) KEEP=1 ;;
+      no-install) NO_INSTALL=1 ;;
+      help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     esac
-    shift
+  done
+  for v in "${POSITIONAL[@]}"; do
+    [ -f "$v" ] || die "$v: no such package file"
+    dpkg-deb -f "$v" Package >/dev/null 2>&1 || die "$v is not a Debian package"
+    DEBS+=("$(realpath "$v")")
   done
   [ ${#DEBS[@]} -gt 0 ] || die "$USAGE"
-  load_target "$TARGET"
+  kernel_load_target "$TARGET"
   CPU=${CPU:-$TARGET_KERNEL_QEMU_CPU}
-  [ -f "$TOP/scripts/distros/$DISTRO" ] || die "unknown distribution '$DISTRO' (scripts/distros/)"
-  # shellcheck source=scripts/distros/bullseye
-  . "$TOP/scripts/distros/$DISTRO"
-  DISTRO_NAME=$DISTRO
+  load_distro "$DISTRO"
   check_data_files
 }
 

@@ -38,7 +38,6 @@
 # extrapolates the build time on this machine (scripts/kernel/estimate.sh).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 # shellcheck source=scripts/host-packages.sh
@@ -56,42 +55,43 @@ KDIR=$TOP/scripts/kernel
 . "$KDIR/estimate.sh"
 
 USAGE="usage: scripts/kernel-debs.sh [--target NAME] [--distro NAME] [--size full|test] [--jobs N] [--fragment FILE]... [--signing-key PEM] [--fresh] [--check] [--estimate [--sample N]] TREE"
-TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-focal} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
+TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
 ESTIMATE=0 SAMPLE=200 FRAGMENTS=() SIGNING_KEY='' FRESH=0
 
 parse_args() {
-  while [ $# -gt 0 ]; do
-    case $1 in
-      --target) TARGET=${2:-}; shift ;;
-      --distro) DISTRO=${2:?--distro needs a name}; shift ;;
-      --size) SIZE=${2:-}; [[ $SIZE == test || $SIZE == full ]] || die "--size is test or full"; shift ;;
-      --jobs) JOBS=${2:-}; [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; shift ;;
-      --fragment) [ -n "${2:-}" ] || die "--fragment needs a file"; fragment_check "$2"; FRAGMENTS+=("$(realpath "$2")"); shift ;;
-      --signing-key) [ -n "${2:-}" ] || die "--signing-key needs a PEM file"; SIGNING_KEY=$(realpath "$2"); shift ;;
-      --fresh) FRESH=1 ;;
-      --check) CHECK=1 ;;
-      --estimate) ESTIMATE=1 ;;
-      --sample) SAMPLE=${2:-}; [[ $SAMPLE =~ ^[1-9][0-9]*$ ]] || die "--sample needs a positive number"; shift ;;
-      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-      -*) die "unknown option '$1' (see --help)" ;;
-      *) [ -z "$TREE" ] || die "one kernel tree only"; TREE=$1 ;;
+  local OPT_NAMES OPT_VALUES POSITIONAL i v
+  OPT_CMD=scripts/kernel-debs.sh OPT_SPEC='target - value
+    distro - value
+    size - value
+    jobs j value
+    fragment - value
+    signing-key - value
+    fresh - flag
+    check - flag
+    estimate - flag
+    sample - value
+    help h flag' opts_parse "$@"
+  for i in "${!OPT_NAMES[@]}"; do
+    v=${OPT_VALUES[i]}
+    case ${OPT_NAMES[i]} in
+      target) [ -n "$v" ] || die "--target needs a name (targets/)"; TARGET=$v ;;
+      distro) [ -n "$v" ] || die "--distro needs a name"; DISTRO=$v ;;
+      size) [[ $v == test || $v == full ]] || die "--size is test or full"; SIZE=$v ;;
+      jobs) [[ $v =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a positive number"; JOBS=$v ;;
+      fragment) [ -n "$v" ] || die "--fragment needs a file"; fragment_check "$v"; FRAGMENTS+=("$(realpath "$v")") ;;
+      signing-key) [ -n "$v" ] || die "--signing-key needs a PEM file"; SIGNING_KEY=$(realpath "$v") ;;
+      fresh) FRESH=1 ;;
+      check) CHECK=1 ;;
+      estimate) ESTIMATE=1 ;;
+      sample) [[ $v =~ ^[1-9][0-9]*$ ]] || die "--sample needs a positive number"; SAMPLE=$v ;;
+      help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     esac
-    shift
   done
+  [ ${#POSITIONAL[@]} -le 1 ] || die "one kernel tree only"
+  TREE=${POSITIONAL[0]:-}
   [ -n "$TREE" ] || die "$USAGE"
   [ "$CHECK$ESTIMATE" != 11 ] || die "--estimate builds no packages to --check"
   [ -z "$SIGNING_KEY" ] || signing_key_check "$SIGNING_KEY"
-}
-
-# load_distro: the distribution profile (a name in scripts/distros/ or a
-# file), for DISTRO_VENDOR.
-load_distro() {
-  local p=$TOP/scripts/distros/$DISTRO
-  [[ $DISTRO == */* ]] && p=$DISTRO
-  [ -f "$p" ] || die "unknown distribution '$DISTRO' (scripts/distros/, or the path of a profile)"
-  # shellcheck source=scripts/distros/bullseye
-  . "$p"
-  DISTRO_NAME=${p##*/}
 }
 
 # check_prerequisites: everything the whole command needs on the host,
@@ -137,7 +137,7 @@ scripts/kernel/target-gcc.config scripts/kernel/patches scripts/kernel/ubuntu"
 # taken after Kconfig.
 recipe_fingerprint() {
   {
-    printf '%s\n' "$TARGET" "$DISTRO" "$SIZE" "$KIND" "$VERSION" "${SOURCE_DATE_EPOCH:-}"
+    printf '%s\n' "$TARGET" "$DISTRO" "$SIZE" "$KIND" "$VERSION" "$SOURCE_DATE_EPOCH"
     cat "$OUT/.build-chroot.stage-key" 2>/dev/null || true
     cat "$TOP/targets/$TARGET" "$TOP/targets/kernel/$TARGET"
     # shellcheck disable=SC2086 # a list of paths without spaces
@@ -211,7 +211,7 @@ EOF
 # upstream_build_script: make bindeb-pkg in the chroot (kbuild's own
 # incremental build on /build/out).
 upstream_build_script() {
-  local epoch=${SOURCE_DATE_EPOCH:-1672531200}
+  local epoch=$SOURCE_DATE_EPOCH
   maintainer_env
   cat <<EOF
 set -eu
@@ -345,7 +345,7 @@ build_targets() {
     if target_done "$t" "$fp"; then msg "$t: done already ($(find "$WORK/debs/$t" -name '*.deb' | wc -l) packages)"; continue; fi
     msg "$t: building (log: $WORK/build.log)"
     clear_partial
-    [ -z "$SIGNING_KEY" ] || signing_key_place "$SIGNING_KEY" "$(${KIND}_build_dir)/certs" "${SOURCE_DATE_EPOCH:-1672531200}"
+    [ -z "$SIGNING_KEY" ] || signing_key_place "$SIGNING_KEY" "$(${KIND}_build_dir)/certs" "$SOURCE_DATE_EPOCH"
     with_progress "$WORK/build.log" "$(${KIND}_build_dir)" "$expected" "${KIND}_build_target" "$t"
     collect_debs "$t" "$fp"
     msg "$t: $(find "$WORK/debs/$t" -name '*.deb' -printf '%f ')"
@@ -404,8 +404,8 @@ cleanup() {
 main() {
   local recipe key fp built targets start=$SECONDS
   parse_args "$@"
-  load_target "$TARGET"
-  load_distro
+  kernel_load_target "$TARGET"
+  load_distro "$DISTRO"
   examine_tree
   check_prerequisites
   if [ "$KIND" = ubuntu ]; then

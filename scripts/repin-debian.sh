@@ -4,7 +4,6 @@
 # orig tarball, and writes its name and sha256 into scripts/sources.manifest.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 

@@ -12,12 +12,11 @@
 # versioned ones (TRIPLET-gcc-9 ...) for rules that ask for a gcc version.
 # No libc6-*-cross package is installed: dependencies would name it.
 # Enter it with scripts/in-chroot.sh.
+STAGE_SUMMARY="a build chroot of the distribution with the cross compiler (--distro)"
 STAGE_DEPS="canadian-package glibc-runtime"
-STAGE_INPUTS="scripts/distro.sh"
+STAGE_RECIPES="distro"
 STAGE_DISTRO=1
 STAGE_EXPORT=1
-# shellcheck source=scripts/distro.sh
-. "$TOP/scripts/distro.sh"
 
 # Build side (amd64): what Debian and Ubuntu kernel packages build with
 # (kernel-wedge: Ubuntu's debian/rules clean runs it); for Ubuntu's tools

@@ -1,12 +1,11 @@
 # shellcheck shell=bash disable=SC2034 # STAGE_* are read by build.sh
 # Stage canadian-package: the product, out/TARGET/cross-compiler-ARCH.tar.xz.
 # The canadian stage's static toolchain, with ccwrap built static by host-cc.
+STAGE_SUMMARY="the product: cross-compiler-ARCH.tar.xz"
 STAGE_DEPS="canadian host-cc"
 STAGE_SOURCES="binutils gcc musl gmp mpfr mpc linux"
-STAGE_INPUTS="ccwrap scripts/toolchain scripts/package.sh"
+STAGE_RECIPES="package"
 STAGE_EXPORT=flat
-# shellcheck source=scripts/package.sh
-. "$TOP/scripts/package.sh"
 
 stage_build() {
   package_toolchain "$(dep_dir canadian)" "$(dep_dir host-cc)/bin/x86_64-linux-musl-gcc" \

@@ -5,11 +5,10 @@
 # whatever its libc, including an older distribution's chroot. The target
 # libraries (musl, libgcc, libstdc++, ...) are the cross stage's, copied, not
 # rebuilt: the same gcc sources and options make the same files.
+STAGE_SUMMARY="the static cross compiler users get (runs on any x86_64 Linux)"
 STAGE_DEPS="host-cc cross"
 STAGE_SOURCES="binutils gcc gmp mpfr mpc"
-STAGE_INPUTS="scripts/canadian"
-# shellcheck source=scripts/canadian/lib.sh
-. "$TOP/scripts/canadian/lib.sh"
+STAGE_RECIPES="canadian tidy"
 
 HOST_TRIPLET=x86_64-linux-musl
 

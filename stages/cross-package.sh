@@ -2,12 +2,11 @@
 # Stage cross-package: the cross stage's toolchain (gcc linked against this
 # host's glibc) as a relocatable tarball, in out/TARGET/cross-package/. Quick
 # to build, so it is what CI tests; the release tarball is canadian-package's.
+STAGE_SUMMARY="the cross stage as a relocatable tarball (what CI tests)"
 STAGE_DEPS="cross"
 STAGE_SOURCES="binutils gcc musl gmp mpfr mpc linux"
-STAGE_INPUTS="ccwrap scripts/toolchain scripts/package.sh"
+STAGE_RECIPES="package"
 STAGE_EXPORT=1
-# shellcheck source=scripts/package.sh
-. "$TOP/scripts/package.sh"
 
 stage_build() {
   package_toolchain "$(dep_dir cross)" gcc \

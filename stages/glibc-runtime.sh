@@ -8,21 +8,19 @@
 # distribution's libc6 and libgcc-s1: libgcc_s.so here is a linker script for
 # the distribution's own libgcc_s.so.1, so no newer symbol version than it has
 # can creep in.
+STAGE_SUMMARY="libgcc and libstdc++ against the distribution's glibc (--distro)"
 STAGE_DEPS="host-libs cross sysroot"
 STAGE_SOURCES="gcc"
-STAGE_INPUTS="scripts/package.sh"
+STAGE_RECIPES="gcc tarball"
 STAGE_DISTRO=1
 STAGE_EXPORT=flat
-# shellcheck source=scripts/package.sh
-. "$TOP/scripts/package.sh"
 
 stage_build() {
   local G=$TARGET_GNU_TRIPLET sys
   sys="$(dep_dir sysroot)/sysroot/$G"
   glibc_triplet_binutils "$(dep_dir cross)" "$STAGE_WORK/tools"
   export PATH="$STAGE_WORK/tools:$PATH"
-  TC_TARGET=$G TC_HOST='' TC_CC=$(host_cc) TC_CXX=$(host_cxx) TC_LDFLAGS=''
-  TC_HOSTLIBS="$STAGE_WORK/host-libs"
+  tc_init "$G" "$STAGE_WORK/host-libs"
   cp -a "$(dep_dir host-libs)" "$TC_HOSTLIBS"
   # A gcc for the glibc triplet only to build its target libraries: Debian's
   # multiarch layout (/usr/include, lib/<triplet>) in the sysroot.

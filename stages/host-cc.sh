@@ -3,12 +3,13 @@
 # pinned sources, used only to build the static host programs of the
 # Canadian cross (a gcc linked against the build host's glibc would not run
 # on an older one).
+STAGE_SUMMARY="an x86_64-linux-musl compiler for the static host programs"
 STAGE_DEPS="host-libs"
 STAGE_SOURCES="binutils gcc musl linux"
+STAGE_RECIPES="binutils cross-toolchain"
 
 stage_build() {
-  TC_TARGET=x86_64-linux-musl TC_HOST='' TC_CC=$(host_cc) TC_CXX=$(host_cxx) TC_LDFLAGS=''
-  TC_HOSTLIBS=$(dep_dir host-libs)
+  tc_init x86_64-linux-musl "$(dep_dir host-libs)"
   # musl's older malloc: cc1 linked against the default one (mallocng) took
   # 1.21x the CPU time of Debian's glibc-hosted gcc on a kernel workload; with
   # oldmalloc 1.02x (tests/bench/compile-speed.sh, median of 5). The host

@@ -4,16 +4,15 @@
 # (gcc, cc, g++, c++, cpp and the TRIPLET- ones), as
 # native-compiler-ARCH.tar.xz and as a squashfs image for the system image to
 # mount read-only (native-compiler-ARCH.sqf); the sources beside them.
+STAGE_SUMMARY="the native compiler with ccwrap: tarball and squashfs image"
 STAGE_DEPS="native cross"
 STAGE_SOURCES="binutils gcc musl gmp mpfr mpc linux make"
-STAGE_INPUTS="ccwrap scripts/toolchain scripts/package.sh"
+STAGE_RECIPES="package"
 STAGE_EXPORT=flat
-# shellcheck source=scripts/package.sh
-. "$TOP/scripts/package.sh"
 
 stage_build() {
   local name="native-compiler-$TARGET_ARCH" T=$TARGET_TRIPLET n cross
-  local tree="$STAGE_WORK/$name" epoch=${SOURCE_DATE_EPOCH:-1672531200}
+  local tree="$STAGE_WORK/$name" epoch=$SOURCE_DATE_EPOCH
   cross=$(dep_dir cross)
   mkdir -p "$tree"
   cp -a "$(dep_dir native)/." "$tree/"

@@ -8,12 +8,12 @@
 # sandbox (distcc-sandbox.sh) and a static distccd (built by host-cc, so it
 # runs on any x86_64 Linux). Packaged, relocatable, as
 # system-image-ARCH.tar.xz with its sources.
+STAGE_SUMMARY="the arm64 system image for qemu, with distcc to the host"
 STAGE_DEPS="cross host-cc native-package"
 STAGE_SOURCES="linux busybox bash distcc"
-STAGE_INPUTS="sysimage scripts/package.sh scripts/kernel/settings.sh"
+STAGE_RECIPES="busybox bash distcc tarball"
+STAGE_INPUTS="sysimage scripts/kernel/settings.sh"
 STAGE_EXPORT=flat
-# shellcheck source=scripts/package.sh
-. "$TOP/scripts/package.sh"
 # shellcheck source=scripts/kernel/settings.sh
 . "$TOP/scripts/kernel/settings.sh"
 
@@ -23,12 +23,10 @@ stage_build() {
   cross=$(dep_dir cross)
   hostcc=$(dep_dir host-cc)
   export PATH="$cross/bin:$hostcc/bin:$PATH"
-  # gcc takes __DATE__ and __TIME__ from it (distccd prints them).
-  export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1672531200}
   mkdir -p "$img/bin" "$root"
   sysimage_kernel "$img/Image"
-  sysimage_busybox "$root"
-  sysimage_bash "$root"
+  busybox_build "$root"
+  bash_build "$root"
   distcc_build "$TARGET_TRIPLET" "$STAGE_WORK/distcc-target"
   install -m 755 -s --strip-program="$TARGET_TRIPLET-strip" "$STAGE_WORK/distcc-target/usr/bin/distcc" \
     "$root/usr/bin/distcc"
@@ -55,7 +53,7 @@ sysimage_settings() {
 
 # sysimage_kernel OUT: the kernel image, its settings checked.
 sysimage_kernel() {
-  local src b="$STAGE_WORK/linux" epoch=${SOURCE_DATE_EPOCH:-1672531200} missing
+  local src b="$STAGE_WORK/linux" epoch=$SOURCE_DATE_EPOCH missing
   src=$(source_dir linux)
   local m=(make -C "$src" O="$b" ARCH="$TARGET_KARCH" CROSS_COMPILE="$TARGET_TRIPLET-"
     HOSTCC="$(host_cc)" KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot
@@ -70,63 +68,11 @@ sysimage_kernel() {
   cp "$b/$TARGET_KERNEL_IMAGE" "$1"
 }
 
-# sysimage_busybox ROOT: a static busybox (defconfig) with its links in ROOT.
-sysimage_busybox() {
-  local src b="$STAGE_WORK/busybox" cflags
-  src=$(source_dir busybox)
-  cflags=$(build_cflags)
-  mkdir -p "$b"
-  run_logged busybox-defconfig make -C "$src" O="$b" defconfig
-  # tc: its CBQ code needs kernel headers older than the pinned ones.
-  sed -i -e 's|^# CONFIG_STATIC is not set|CONFIG_STATIC=y|' \
-    -e "s|^CONFIG_CROSS_COMPILER_PREFIX=.*|CONFIG_CROSS_COMPILER_PREFIX=\"$TARGET_TRIPLET-\"|" \
-    -e "s|^CONFIG_EXTRA_CFLAGS=.*|CONFIG_EXTRA_CFLAGS=\"$cflags\"|" \
-    -e 's|^CONFIG_TC=y|# CONFIG_TC is not set|' "$b/.config"
-  (cd "$b" && run_logged busybox-oldconfig sh -c 'yes "" | make oldconfig')
-  grep -qx 'CONFIG_STATIC=y' "$b/.config" || die "busybox: CONFIG_STATIC did not take"
-  run_logged busybox-build make -C "$b" -j"$JOBS" busybox
-  run_logged busybox-install make -C "$b" CONFIG_PREFIX="$1" install
-}
-
-# sysimage_bash ROOT: a static bash as ROOT/bin/bash. bash 5.2.15's
-# strtoimax check is inverted (it adds its own strtoimax when libc's is
-# usable: two definitions in a static link); saying "no" gets libc's.
-# Installed into a DESTDIR of its own: with --prefix=/usr and none, make
-# install would replace this host's bash.
-sysimage_bash() {
-  local src dest="$STAGE_WORK/bash-install"
-  src=$(source_dir bash)
-  autotools_build bash "$src" "$STAGE_WORK/bash" "$dest" --host="$TARGET_TRIPLET" --prefix=/usr \
-    --enable-static-link --without-bash-malloc --disable-nls \
-    CC="$TARGET_TRIPLET-gcc" CFLAGS="$(build_cflags)" bash_cv_func_strtoimax=no
-  install -D -m 755 -s --strip-program="$TARGET_TRIPLET-strip" "$dest/usr/bin/bash" "$1/bin/bash"
-}
-
-# distcc_build HOST DEST: distcc and distccd for HOST, static, into DEST/usr/bin.
-# The Debian fallback tarball has no configure script: autogen.sh makes one
-# in a copy (the source cache is shared).
-distcc_build() {
-  local host=$1 dest=$2 src copy="$STAGE_WORK/distcc-src"
-  src=$(source_dir distcc)
-  if [ ! -x "$src/configure" ]; then
-    if [ ! -x "$copy/configure" ]; then
-      rm -rf "$copy"
-      cp -a "$src" "$copy"
-      (cd "$copy" && run_logged distcc-autogen ./autogen.sh)
-    fi
-    src=$copy
-  fi
-  INSTALL_TARGET=install-programs autotools_build "distcc-$host" "$src" "$STAGE_WORK/distcc-build-$host" \
-    "$dest" --host="$host" --prefix=/usr --disable-pump-mode --without-avahi --without-gtk \
-    --without-gnome --without-libiberty --with-included-popt --disable-Werror \
-    CC="$host-gcc" CFLAGS="$(build_cflags)" LDFLAGS=-static
-}
-
 # sysimage_initramfs ROOT OUT: ROOT plus init, the directories init uses,
 # /etc and the distcc masquerade links, as a gzip newc cpio made by the
 # kernel's gen_init_cpio (sorted, owned by root, fixed times).
 sysimage_initramfs() {
-  local root=$1 out=$2 list="$STAGE_WORK/initramfs.list" epoch=${SOURCE_DATE_EPOCH:-1672531200} n d ldso
+  local root=$1 out=$2 list="$STAGE_WORK/initramfs.list" epoch=$SOURCE_DATE_EPOCH n d ldso
   install -m 755 "$TOP/sysimage/init" "$root/init"
   for d in proc sys dev tmp mnt/share usr/native usr/distcc home etc root; do mkdir -p "$root/$d"; done
   for n in cc gcc c++ g++ "$TARGET_TRIPLET-gcc" "$TARGET_TRIPLET-g++" "$TARGET_TRIPLET-cc" "$TARGET_TRIPLET-c++"; do

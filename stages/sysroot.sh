@@ -5,13 +5,10 @@
 # ccwrap's glibc mode. Made with mmdebstrap --variant=extract: nothing of the
 # target architecture has to run. Result: sysroot/TARGET_GNU_TRIPLET/ and
 # sysroot-DISTRO-DEBARCH.tar.xz (extract it in the toolchain's directory).
+STAGE_SUMMARY="the target distribution's glibc headers and libraries (--distro)"
 STAGE_DISTRO=1
-STAGE_INPUTS="scripts/distro.sh scripts/package.sh"
+STAGE_RECIPES="distro tarball"
 STAGE_EXPORT=flat
-# shellcheck source=scripts/distro.sh
-. "$TOP/scripts/distro.sh"
-# shellcheck source=scripts/package.sh
-. "$TOP/scripts/package.sh"
 
 SYSROOT_PACKAGES="libc6-dev,libssl-dev,libelf-dev,zlib1g-dev,libzstd-dev,libgcc-s1"
 

@@ -7,11 +7,11 @@
 # out-of-tree modules natively (scripts/kernel-check.sh). Made with mmdebstrap, whose
 # maintainer scripts run through qemu-user (binfmt_misc). Result:
 # out/TARGET/target-root/root.
+STAGE_SUMMARY="a root of the target distribution for package tests (--distro)"
 STAGE_DISTRO=1
-STAGE_INPUTS="scripts/distro.sh scripts/binfmt.sh"
+STAGE_RECIPES="distro"
+STAGE_INPUTS="scripts/binfmt.sh"
 STAGE_EXPORT=1
-# shellcheck source=scripts/distro.sh
-. "$TOP/scripts/distro.sh"
 # shellcheck source=scripts/binfmt.sh
 . "$TOP/scripts/binfmt.sh"
 

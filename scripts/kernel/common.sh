@@ -26,18 +26,13 @@ tickless_fragment() {
   fi
 }
 
-# load_target NAME: targets/NAME (as build.sh checks it) and the kernel
-# path's targets/kernel/NAME.
-load_target() {
-  local name=$1 known
-  known=$(find "$TOP/targets" -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort | tr '\n' ' ')
-  if ! [[ $name =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$name" ]; then
-    die "unknown target '$name' (valid targets: ${known% })"
-  fi
+# kernel_load_target NAME: targets/NAME (load_target, scripts/settings.sh)
+# and the kernel path's targets/kernel/NAME.
+kernel_load_target() {
+  local name=$1
+  load_target "$name"
   [ -f "$TOP/targets/kernel/$name" ] ||
     die "target '$name' has no kernel settings: targets/kernel/$name is missing (targets/kernel/ has the others)"
-  # shellcheck source=targets/aarch64
-  . "$TOP/targets/$name"
   # shellcheck source=targets/kernel/aarch64
   . "$TOP/targets/kernel/$name"
   local v

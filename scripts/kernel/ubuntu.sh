@@ -209,7 +209,7 @@ _ubuntu_add_changelog() {
   # sed quits at the first match: a pipe into head would end in SIGPIPE.
   prev=$(sed -n '/^ -- .*>  /{s/^ -- .*>  //p;q}' "$cl")
   prev=$(date -u -d "$prev" +%s) || die "$cl: cannot read the date of its top entry"
-  epoch=${SOURCE_DATE_EPOCH:-1672531200}
+  epoch=$SOURCE_DATE_EPOCH
   [ "$epoch" -gt "$prev" ] || epoch=$((prev + 1))
   date=$(LC_ALL=C date -u -R -d "@$epoch")
   tmp=$cl.crossboot
@@ -404,7 +404,7 @@ ubuntu_note_dkms() {
 
 # _ubuntu_env_script: the start of every chroot script: the environment.
 _ubuntu_env_script() {
-  local epoch=${SOURCE_DATE_EPOCH:-1672531200}
+  local epoch=$SOURCE_DATE_EPOCH
   printf 'set -eu\ncd /build/src\nexport SOURCE_DATE_EPOCH=%s\n' "$epoch"
   # shellcheck disable=SC2016 # expanded in the chroot
   printf 'export KBUILD_BUILD_TIMESTAMP="$(date -u -d @%s)"\n' "$epoch"

@@ -13,7 +13,6 @@
 # glibc) and the release, canadian-package's (static, musl).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 

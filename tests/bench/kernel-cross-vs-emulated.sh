@@ -13,7 +13,6 @@
 # ratio. One run; not a test: it gates nothing.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 # shellcheck source=scripts/binfmt.sh

@@ -83,7 +83,6 @@ if [ "$(id -u)" != 0 ]; then skip "C++ in a bare $DISTRO root" "chroot needs roo
 elif ! why=$(binfmt_aarch64); then skip "C++ in a bare $DISTRO root" "$why"
 elif ! command -v mmdebstrap >/dev/null; then skip "C++ in a bare $DISTRO root" "mmdebstrap is not installed"
 else
-  CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
   # shellcheck source=scripts/lib.sh
   . "$TOP/scripts/lib.sh"
   BARE="$SCRATCH/bare root"

@@ -18,7 +18,6 @@
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 DISTRO=bullseye
@@ -79,6 +78,6 @@ build_and_check upstream "$TREE"
 if [ -n "${CROSSBOOT_FOCAL_TREE:-}" ] && [ -d "$CROSSBOOT_FOCAL_TREE/debian.master" ]; then
   build_and_check ubuntu "$CROSSBOOT_FOCAL_TREE"
 else
-  skip "kernel packages of an Ubuntu tree" "no focal tree: set CROSSBOOT_FOCAL_TREE to an Ubuntu focal kernel tree (README: Kernel packages)"
+  skip_optional "kernel packages of an Ubuntu tree" "no focal tree: set CROSSBOOT_FOCAL_TREE to an Ubuntu focal kernel tree (README: Kernel packages)"
 fi
 finish

@@ -14,7 +14,6 @@
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
-CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 # shellcheck source=scripts/kernel/progress.sh

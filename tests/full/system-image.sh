@@ -199,7 +199,7 @@ if pgrep -f '^bwrap .*--unshare-all' >/dev/null; then not_ok "a job sandbox is l
 else ok "no job sandbox left after the emulator exited"; fi
 
 # --- a real package through distcc: zlib, with its own tests ------------------
-zsrc=$(bash -c 'set -euo pipefail; TOP=$1; CACHE=${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}
+zsrc=$(bash -c 'set -euo pipefail; TOP=$1
   . "$TOP/scripts/lib.sh"; source_dir zlib' _ "$TOP" 2>"$SCRATCH/zlib-fetch.log" | tail -n 1) || zsrc=''
 if [ -z "$zsrc" ] || [ ! -f "$zsrc/zlib.h" ]; then
   not_ok "zlib source (pinned): $(tail -n 1 "$SCRATCH/zlib-fetch.log")"

@@ -12,7 +12,8 @@ FAKE="$SCRATCH/project"
 CACHE_DIR=$(mktemp -d)
 trap 'rm -rf "$SCRATCH" "$CACHE_DIR"' EXIT
 mkdir -p "$FAKE/scripts"
-cp "$TOP/scripts/lib.sh" "$FAKE/scripts/"
+cp -r "$TOP/scripts/lib.sh" "$TOP/scripts/lib" "$TOP/scripts/settings.sh" "$FAKE/scripts/"
+mkdir -p "$FAKE/sources/sections"
 # musl's entry, its upstream pointed at a closed local port (refused at once).
 awk '/^\[/ { keep = ($1 == "[musl]") } keep' "$TOP/scripts/sources.manifest" |
   sed 's#^url .*#url         = http://127.0.0.1:9/musl-1.2.3.tar.gz#' >"$FAKE/scripts/sources.manifest"

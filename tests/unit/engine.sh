@@ -2,7 +2,9 @@
 # ok never fails, so `cond && ok || not_ok` is safe; bash -c scripts are quoted on purpose.
 # shellcheck disable=SC2015,SC2016
 # Unit tests of the stage engine and source handling, on a fake project:
-# manifest parsing, checksum failure, cache keys, interrupted stages, errors.
+# manifest parsing, checksum failure, cache keys (per recipe, not per
+# helper file), kept results, --dry-run, --gc, settings, interrupted
+# stages, errors.
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
@@ -13,10 +15,17 @@ P="$SCRATCH/project"       # a fake checkout (its path has a space): the real en
 CACHE_PARENT=$(mktemp -d)
 trap 'rm -rf "$SCRATCH" "$CACHE_PARENT"' EXIT
 export CROSSBOOT_CACHE="$CACHE_PARENT/cache"
-mkdir -p "$P/scripts" "$P/stages" "$P/targets" "$SCRATCH/upstream"
+mkdir -p "$P/scripts" "$P/stages" "$P/targets" "$P/sources/sections" "$SCRATCH/upstream"
 cp "$TOP/build.sh" "$P/"
-cp "$TOP/scripts/lib.sh" "$TOP/scripts/host-packages.sh" "$P/scripts/"
-printf 'TARGET_TRIPLET=fake-linux-musl\n' >"$P/targets/fake"
+cp -r "$TOP/scripts/lib.sh" "$TOP/scripts/lib" "$TOP/scripts/settings.sh" "$TOP/scripts/host-packages.sh" "$P/scripts/"
+# fake_target FILE: a target file with every required setting.
+fake_target() {
+  local v
+  for v in TARGET_ARCH TARGET_TRIPLET TARGET_GNU_TRIPLET TARGET_MUSL_LDSO TARGET_GLIBC_LDSO TARGET_KARCH \
+      TARGET_KERNEL_IMAGE TARGET_DEB_ARCH TARGET_QEMU_USER TARGET_QEMU_SYSTEM TARGET_QEMU_MACHINE \
+      TARGET_QEMU_CPU TARGET_CONSOLE; do printf '%s=fake\n' "$v"; done >"$1"
+}
+fake_target "$P/targets/fake"
 
 # A package "hello" whose upstream is a local file:// tarball.
 mkdir -p "$SCRATCH/upstream/hello-1.0"
@@ -104,7 +113,8 @@ EOF
 # Target distributions: two fake profiles and a stage made from one.
 mkdir -p "$P/scripts/distros"
 for d in one two; do
-  printf 'DISTRO_SUITES=%s\nDISTRO_KEYRING=/dev/null\nDISTRO_KEYRING_PACKAGE=none\n' "$d" >"$P/scripts/distros/$d"
+  printf 'DISTRO_VENDOR=debian\nDISTRO_SUITES=%s\nDISTRO_KEYRING=/dev/null\nDISTRO_KEYRING_PACKAGE=none\nDISTRO_GLIBC=2.31\n' \
+    "$d" >"$P/scripts/distros/$d"
 done
 cat >"$P/stages/from-distro.sh" <<'EOF'
 # shellcheck shell=bash
@@ -145,7 +155,7 @@ expect_fail "a cache path with spaces is one clear error" "cache path .* contain
   B --cache "$SCRATCH/c d" fake a
 expect_fail "a target name with a slash is an unknown target" "unknown target '../build.sh'" B ../build.sh
 check "--list-stages puts dependencies first" \
-  bash -c '"$1" --list-stages | awk '"'"'$0=="a"{a=NR} $0=="b"{b=NR} END{exit !(a && a<b)}'"'"'' _ "$P/build.sh"
+  bash -c '"$1" --list-stages | awk '"'"'$1=="a"{a=NR} $1=="b"{b=NR} END{exit !(a && a<b)}'"'"'' _ "$P/build.sh"
 
 # --- building and caching ---
 out=$(B fake b 2>&1) || true
@@ -154,7 +164,7 @@ check "exported stage lands in out/" test -f "$P/out/fake/b/b"
 rm -rf "$P/out/fake/b"
 B fake b >/dev/null 2>&1 || true
 check "a deleted out/ copy is restored by the next run" test -f "$P/out/fake/b/b"
-expect_fail "a missing STAGE_INPUTS path is one clear error" "stage input 'no/such/dir' does not exist" \
+expect_fail "a missing STAGE_INPUTS path is one clear error" "stage input 'no/such/dir' names no file" \
   B fake bad-input
 expect_fail "a source not declared in STAGE_SOURCES is an error" "uses source 'hello' without listing it" \
   B fake undeclared
@@ -176,7 +186,7 @@ out=$(B fake c 2>&1) || true; out_b=$(B fake b 2>&1) || true
 if [ "$(built "$out")" = "c " ] && [ -z "$(built "$out_b")" ]; then
   ok "changing a manifest entry rebuilds only the stages using it"
 else not_ok "manifest change: c: $out / b: $out_b"; fi
-printf 'TARGET_EXTRA=1\n' >>"$P/targets/fake"
+sed -i 's/^TARGET_CONSOLE=.*/TARGET_CONSOLE=other/' "$P/targets/fake"
 out=$(B fake b 2>&1) || true
 [ "$(built "$out")" = "a b " ] && ok "changing the target file rebuilds everything" || not_ok "target change: $out"
 out=$(B --rebuild a fake b 2>&1) || true
@@ -257,4 +267,105 @@ if command -v mmdebstrap >/dev/null; then
 else
   skip "distribution cache keys" "mmdebstrap is not installed (apt-get install mmdebstrap)"
 fi
+# --- recipes, keyed one by one --------------------------------------------------
+# flags <- musl (musl's recipe needs flags); m uses musl, n depends on m, o
+# uses "other" only, u calls musl's function without listing the recipe.
+recipe() { printf '# shellcheck shell=bash\nRECIPE_NEEDS="%s"\n%s() { echo %s; }\n' "$2" "$3" "$1" >"$P/sources/sections/$1.sh"; }
+recipe flags "" flags_fn
+recipe musl flags musl_fn
+recipe other "" other_fn
+printf 'STAGE_RECIPES="musl"\nstage_build() { { musl_fn; flags_fn; } >"$STAGE_OUT/m"; }\n' >"$P/stages/m.sh"
+printf 'STAGE_DEPS="m"\nstage_build() { cp "$(dep_dir m)/m" "$STAGE_OUT/"; }\n' >"$P/stages/n.sh"
+printf 'STAGE_RECIPES="other"\nstage_build() { other_fn >"$STAGE_OUT/o"; }\n' >"$P/stages/o.sh"
+printf 'STAGE_RECIPES="other"\nstage_build() { musl_fn >"$STAGE_OUT/u"; }\n' >"$P/stages/u.sh"
+both() { B fake n 2>&1; B fake o 2>&1; }
+out=$(both) || true
+[ "$(built "$out")" = "m n o " ] && ok "recipe stages build" || not_ok "recipe stages: $out"
+check "a stage calls its recipes' functions and those they need" \
+  bash -c 'cat "$1"/stages/fake/m/*/m | tr "\n" " " | grep -qx "musl flags "' _ "$CROSSBOOT_CACHE"
+expect_fail "calling a recipe's function without listing it is one clear error" \
+  "stage u calls musl_fn \(recipe musl\) without listing musl in STAGE_RECIPES" B fake u
+printf 'STAGE_RECIPES="nosuch"\nstage_build() { :; }\n' >"$P/stages/bad-recipe.sh"
+expect_fail "an unknown recipe is one clear error" "stage bad-recipe lists unknown recipe 'nosuch'" B fake o
+rm "$P/stages/bad-recipe.sh" "$P/stages/u.sh"
+# Editing a runtime helper rebuilds nothing (ENGINE_FORMAT covers them).
+cp -r "$P/scripts" "$SCRATCH/scripts.orig"
+printf '\n# an edit\n' >>"$P/scripts/lib.sh"
+printf '\n# an edit\n' >>"$P/scripts/lib/fetch.sh"
+sed -i 's/^die() {/die() {  # edited/' "$P/scripts/lib.sh"
+dry=$(B --dry-run fake n 2>&1) || true
+out=$(both) || true
+if [ -z "$(built "$out")" ] && grep -q 'm .*cached' <<<"$dry" && ! grep -q 'to build' <<<"$dry"; then
+  ok "editing a runtime helper (lib.sh, die, fetch) rebuilds nothing; --dry-run says every stage is cached"
+else not_ok "runtime helper edit: dry-run [$dry] build [$out]"; fi
+# Control: the same check fails when a helper is keyed (as lib.sh was).
+cp "$P/build.sh" "$SCRATCH/build.sh.orig"
+sed -i 's|  { hash_inputs "stages/$s.sh"|  { hash_inputs "stages/$s.sh" scripts/lib.sh|' "$P/build.sh"
+out=$(B fake o 2>&1) || true
+[ -n "$(built "$out")" ] && ok "control: with lib.sh keyed, the same edit rebuilds" || not_ok "control: lib.sh keyed: $out"
+cp "$SCRATCH/build.sh.orig" "$P/build.sh"
+# Editing the musl recipe rebuilds only the stages that use it and their dependents.
+printf '# musl edited\n' >>"$P/sources/sections/musl.sh"
+dry=$(B --dry-run fake n 2>&1; B --dry-run fake o 2>&1) || true
+out=$(both) || true
+[ "$(built "$out")" = "m n " ] && ok "editing the musl recipe rebuilds m (uses it) and n (depends on m), not o" ||
+  not_ok "musl recipe edit: $out"
+if grep -q 'm .*to build.*changed file sources/sections/musl.sh' <<<"$dry" &&
+   grep -q 'n .*to build.*dependency m is to be rebuilt' <<<"$dry" && grep -q 'o .*cached' <<<"$dry"; then
+  ok "--dry-run names the changed input: the recipe file, the dependency"
+else not_ok "--dry-run explain: $dry"; fi
+printf '# flags edited\n' >>"$P/sources/sections/flags.sh"
+out=$(both) || true
+[ "$(built "$out")" = "m n " ] && ok "editing a recipe another needs rebuilds the stages that use it through that one" ||
+  not_ok "flags edit: $out"
+# Undoing the edits is a cache hit (the last results are kept).
+sed -i '/^# musl edited$/d' "$P/sources/sections/musl.sh"; sed -i '/^# flags edited$/d' "$P/sources/sections/flags.sh"
+out=$(both) || true
+[ -z "$(built "$out")" ] && ok "undoing an edit is a cache hit" || not_ok "undo: $out"
+for i in 1 2 3 4; do printf '# v%s\n' "$i" >>"$P/sources/sections/musl.sh"; B fake m >/dev/null 2>&1 || true; done
+n_kept=$(find "$CROSSBOOT_CACHE/stages/fake/m" -mindepth 1 -maxdepth 1 -type d | wc -l)
+[ "$n_kept" = 3 ] && ok "three results are kept per stage" || not_ok "results kept: $n_kept"
+out=$(B --gc --distro one fake 2>&1) && rc=0 || rc=$?
+n_kept=$(find "$CROSSBOOT_CACHE/stages/fake/m" -mindepth 1 -maxdepth 1 -type d | wc -l)
+out2=$(B fake m 2>&1) || true
+if [ "$rc" = 0 ] && [ "$n_kept" = 1 ] && grep -q '^gc: ' <<<"$out" && [ -z "$(built "$out2")" ]; then
+  ok "--gc keeps only the current result, which stays cached"
+else not_ok "--gc: rc=$rc kept=$n_kept [$out] [$out2]"; fi
+
+# --- settings -----------------------------------------------------------------
+check "each stage's settings are written beside its log" grep -qx 'SOURCE_DATE_EPOCH=1672531200' "$P/out/fake/logs/m.settings"
+out=$(SOURCE_DATE_EPOCH=1672531200 B fake o 2>&1) || true
+[ -z "$(built "$out")" ] && ok "SOURCE_DATE_EPOCH given as its default: the same key" || not_ok "epoch default: $out"
+out=$(SOURCE_DATE_EPOCH=1700000000 B fake o 2>&1) || true
+[ "$(built "$out")" = "o " ] && ok "another SOURCE_DATE_EPOCH: another key" || not_ok "epoch keyed: $out"
+expect_fail "a bad SOURCE_DATE_EPOCH is one clear error" "SOURCE_DATE_EPOCH='x' is not a number" \
+  env SOURCE_DATE_EPOCH=x "$P/build.sh" --no-install fake o
+cp "$P/targets/fake" "$SCRATCH/target.orig"
+sed -i '/^TARGET_KARCH=/d; /^TARGET_CONSOLE=/d' "$P/targets/fake"
+out=$(B fake o 2>&1) && rc=0 || rc=$?
+if [ "$rc" -ne 0 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q 'targets/fake does not set TARGET_KARCH TARGET_CONSOLE' <<<"$out"; then
+  ok "a target missing settings: one line naming them all, before any stage runs"
+else not_ok "missing target settings: $rc: $out"; fi
+cp "$SCRATCH/target.orig" "$P/targets/fake"
+printf 'DISTRO_SUITES=x\n' >"$SCRATCH/profile"
+expect_fail "a profile file missing settings: one line naming them" \
+  "distribution profile .*profile does not set DISTRO_VENDOR DISTRO_KEYRING DISTRO_KEYRING_PACKAGE DISTRO_GLIBC" \
+  B --distro "$SCRATCH/profile" fake from-distro
+
+# --- options --------------------------------------------------------------------
+expect_fail "an option's value is never the next option" "--cache needs a value, not '--fetch-only'" \
+  B --cache --fetch-only fake
+check "no cache directory named after the option was made" test ! -e "$PWD/--fetch-only"
+out=$(B -j2 fake o 2>&1) && out2=$(B --jobs=2 --cache="$CROSSBOOT_CACHE" fake o 2>&1) &&
+  out3=$(B -j 2 fake o 2>&1) && ok "-jN, -j N, --jobs=N and --opt=value" || not_ok "option forms: $out $out2 $out3"
+check "--version" bash -c '"$1" --version | grep -q "^crossboot [0-9]"' _ "$P/build.sh"
+B --out "$SCRATCH/elsewhere" fake b >/dev/null 2>&1 || true
+check "--out DIR puts the results in DIR/TARGET" test -f "$SCRATCH/elsewhere/fake/b/b"
+B fake c >/dev/null 2>&1 || true
+n_before=$(find "$CROSSBOOT_CACHE" | wc -l)
+sed -i 's/^version     = 1.0$/version     = 1.0.1/' "$P/scripts/sources.manifest"
+dry=$(B --dry-run fake c 2>&1) || true
+if grep -q 'c .*to build.*changed source \[hello\]' <<<"$dry" && [ "$(find "$CROSSBOOT_CACHE" | wc -l)" = "$n_before" ]; then
+  ok "--dry-run names a changed manifest entry and builds and fetches nothing"
+else not_ok "--dry-run manifest: $dry ($(find "$CROSSBOOT_CACHE" | wc -l) vs $n_before files)"; fi
 finish

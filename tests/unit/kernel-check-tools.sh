@@ -351,7 +351,7 @@ expect_fail "--target: an unknown target" "unknown target 'riscv-none' \(valid t
   kcheck --target riscv-none "$SCRATCH/test.deb"
 expect_fail "--target: a name that is a path" "unknown target '../targets/aarch64'" \
   kcheck --target ../targets/aarch64 "$SCRATCH/test.deb"
-expect_fail "--target: no name" '--target needs a name' kcheck "$SCRATCH/test.deb" --target
+expect_fail "--target: no name" '--target needs a value' kcheck "$SCRATCH/test.deb" --target
 expect_fail "--target: a target without kernel settings" 'targets/kernel/nokernel is missing' \
   kcheck --target nokernel "$SCRATCH/test.deb"
 cp "$repo/targets/kernel/aarch64" "$repo/targets/kernel/renamed"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tc_gcc_portable_args (scripts/lib.sh): the configure line that `gcc -v`
+# tc_gcc_portable_args (recipe gcc, sources/sections/gcc.sh): the configure line that `gcc -v`
 # prints loses the cache path, the source directory's name and ccache, and
 # the rest of gcc's top Makefile is left as it was. Paths with a space.
 set -euo pipefail
@@ -16,7 +16,7 @@ MK="$SCRATCH/Makefile"
   printf 'tools:\n\t@echo "%s" \\\n\t  done\n' "$CACHE_DIR"
 } >"$MK"
 cp "$MK" "$SCRATCH/before"
-bash -c 'set -euo pipefail; TOP=$1 CACHE=$2; . "$TOP/scripts/lib.sh"; tc_gcc_portable_args "$3" "$4"' \
+bash -c 'set -euo pipefail; TOP=$1 CACHE=$2; . "$TOP/scripts/lib.sh"; use_recipes test gcc; tc_gcc_portable_args "$3" "$4"' \
   _ "$TOP" "$CACHE_DIR" "$MK" "$SRC"
 want="TOPLEVEL_CONFIGURE_ARGUMENTS=/build/src/gcc-12.2.0/configure --prefix= CC='x86_64-linux-musl-gcc -static' --with-gmp=/build/work/aarch64/canadian/host-libs"
 check "the configure line names no build path and no ccache" test "$(sed -n 2p "$MK")" = "$want"

@@ -18,6 +18,10 @@ done
 msg() { :; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 KDIR=$TOP/scripts/kernel
+# The settings' defaults (SOURCE_DATE_EPOCH, exported for the subshells below).
+# shellcheck source=scripts/settings.sh
+. "$TOP/scripts/settings.sh"
+settings_init
 # shellcheck source=targets/aarch64
 . "$TOP/targets/aarch64"
 # shellcheck source=targets/kernel/aarch64

@@ -60,7 +60,7 @@ done
 unset MAKEFLAGS MFLAGS MAKELEVEL
 TREE=${CROSSBOOT_FOCAL_TREE:-}
 if [ -z "$TREE" ]; then
-  skip "the Ubuntu 5.4 patches on a tree" "CROSSBOOT_FOCAL_TREE is not set (an Ubuntu focal 5.4 kernel tree, not part of the repository)"
+  skip_optional "the Ubuntu 5.4 patches on a tree" "CROSSBOOT_FOCAL_TREE is not set (an Ubuntu focal 5.4 kernel tree, not part of the repository)"
   finish
 fi
 if [ ! -f "$TREE/debian/rules.d/2-binary-arch.mk" ]; then

@@ -1,22 +1,17 @@
-# shellcheck shell=bash
-# Sourced by the stages that build gcc for another host than this one with
-# the target libraries of the cross stage: canadian (host x86_64-linux-musl)
-# and native (host = target). Expects TOP, STAGE_WORK, STAGE_OUT,
-# TARGET_TRIPLET, TARGET_GCC_CONFIG and TC_* as lib.sh's tc_* recipes do.
+# shellcheck shell=bash disable=SC2034 # RECIPE_* are read by scripts/lib/recipes.sh
+# Recipe canadian (sources/sections/): gcc built for another host than this
+# one, with the target libraries of the cross stage: the canadian stage (host
+# x86_64-linux-musl) and the native one (host = target). Its patches are in
+# sources/sections/canadian/.
+RECIPE_NEEDS="host-flags host-libs binutils gcc"
 
 # canadian_toolchain HOST CROSS: binutils and gcc's host programs for
 # TARGET_TRIPLET that run on HOST, static, into STAGE_OUT, built by HOST-gcc
 # (in PATH), with the target libraries of CROSS (the cross stage). Sets the
 # TC_* variables for the tc_* recipes that follow (tc_tidy).
 canadian_toolchain() {
-  local host=$1 cross=$2 cc
-  # --static too: libtool swallows -static for binutils' links (as
-  # musl-cross-make does).
-  cc="$host-gcc -static --static"
-  if have ccache; then cc="ccache $cc"; fi
-  # shellcheck disable=SC2034 # read by the tc_* recipes in scripts/lib.sh
-  TC_TARGET=$TARGET_TRIPLET TC_HOST=$host TC_CC=$cc TC_CXX=${cc/-gcc /-g++ } TC_LDFLAGS=-static
-  TC_HOSTLIBS="$STAGE_WORK/host-libs"
+  local host=$1 cross=$2
+  tc_init_static "$TARGET_TRIPLET" "$host" "$STAGE_WORK/host-libs"
   tc_host_libs "$TC_HOSTLIBS"
   tc_binutils "$STAGE_OUT"
   canadian_gcc "$cross/$TARGET_TRIPLET"
@@ -58,14 +53,14 @@ canadian_checksum_options() {
   printf '%s\n' "$line" >"$build/gcc/checksum-options"
 }
 
-# canadian_gcc_patches BUILD: scripts/canadian/*.patch, fixes that matter
+# canadian_gcc_patches BUILD: sources/sections/canadian/*.patch, fixes that matter
 # only without the linker plugin, for this gcc alone (patching the shared
 # source would rebuild every gcc). gcc's Makefile finds sources through VPATH,
 # so a patched copy in the build directory takes the source file's place.
 canadian_gcc_patches() {
   local build=$1 src p f
   src=$(source_dir gcc)
-  for p in "$TOP"/scripts/canadian/*.patch; do
+  for p in "$RECIPE_DIR"/canadian/*.patch; do
     f=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p" | head -n 1)
     [ -n "$f" ] || die "${p##*/}: no file to patch"
     mkdir -p "$build/${f%/*}"

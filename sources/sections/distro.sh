@@ -1,7 +1,9 @@
-# shellcheck shell=bash
-# Roots and sysroots of the target distribution (the DISTRO_* profile that
-# build.sh loads from scripts/distros/), made with mmdebstrap. Sourced by the
-# stages that declare STAGE_DISTRO=1; in their keys through STAGE_INPUTS.
+# shellcheck shell=bash disable=SC2034 # RECIPE_* are read by scripts/lib/recipes.sh
+# Recipe distro (sources/sections/): roots and sysroots of the target
+# distribution (the DISTRO_* profile that load_distro reads from
+# scripts/distros/), made with mmdebstrap, for the stages that declare
+# STAGE_DISTRO=1.
+RECIPE_NEEDS=""
 
 # distro_mirror ARCH: the archive that has ARCH's packages.
 distro_mirror() {
@@ -60,7 +62,7 @@ distro_mmdebstrap() {
   # mount and pid namespace of its own, an interrupted run leaves neither
   # mounts in the cache nor processes holding the cache's lock.
   run_logged "mmdebstrap-${root##*/}" unshare --mount --pid --fork --kill-child \
-    env SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1672531200}" mmdebstrap --variant="$variant" --architectures="$arches" --include="$pkgs" \
+    env SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" mmdebstrap --variant="$variant" --architectures="$arches" --include="$pkgs" \
     --keyring="$DISTRO_KEYRING" --aptopt='Acquire::Retries "3"' \
     "${hook[@]}" \
     "$@" "${DISTRO_SUITES%% *}" "$root" "${lines[@]}"

@@ -1,7 +1,10 @@
-# shellcheck shell=bash
-# Packaging a cross toolchain as a relocatable tarball, shared by the stages
-# that ship one (cross-package, canadian-package). Sourced by those stages; in
-# their cache keys through STAGE_INPUTS.
+# shellcheck shell=bash disable=SC2034 # RECIPE_* are read by scripts/lib/recipes.sh
+# Recipe package (sources/sections/): a toolchain made relocatable with
+# ccwrap in front of gcc, with README, MANIFEST, CMake and Meson files (the
+# templates and licences are in sources/sections/package/).
+RECIPE_NEEDS="tarball"
+# ccwrap's sources (not its README or tests) are built into every package.
+RECIPE_INPUTS="ccwrap/Makefile ccwrap/*.c ccwrap/*.h"
 
 # package_toolchain SRC-DIR HOST-CC LTO-NOTE: SRC-DIR's toolchain with ccwrap
 # (built by HOST-CC) in front of gcc, README, MANIFEST, CMake and Meson files,
@@ -47,7 +50,7 @@ fill_template() {
 }
 
 package_files() {
-  local tree=$1 lto_note=$2 t="$TOP/scripts/toolchain" p
+  local tree=$1 lto_note=$2 t="$RECIPE_DIR/package" p
   fill_template "$t/README.in" "$tree/README" "$lto_note"
   fill_template "$t/toolchain.cmake.in" "$tree/$TARGET_TRIPLET.cmake"
   fill_template "$t/toolchain.meson.in" "$tree/$TARGET_TRIPLET.meson"
@@ -59,25 +62,4 @@ package_files() {
     done
     printf 'ccwrap - - %s\n' "$(sed -n 's/^ccwrap: //p' "$t/licenses")"
   } >"$tree/MANIFEST"
-}
-
-# deterministic_tarball DIR NAME OUT: DIR/NAME as a tar.xz that depends only
-# on the files' contents: sorted names, owner 0, mtimes of SOURCE_DATE_EPOCH.
-deterministic_tarball() {
-  local dir=$1 name=$2 out=$3 epoch=${SOURCE_DATE_EPOCH:-1672531200}
-  (cd "$dir" && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
-    --mode=u+rwX,go+rX,go-w --format=gnu -cf - "$name") | xz -T1 -6 >"$out"
-}
-
-# package_sources DIR: the exact tarballs and patches used, with SHA256SUMS.
-package_sources() {
-  local dir=$1 p
-  mkdir -p "$dir/patches"
-  for p in $STAGE_SOURCES; do
-    source_tarball "$p"
-    cp -l "$SRC_TARBALL" "$dir/" 2>/dev/null || cp "$SRC_TARBALL" "$dir/"
-    [ ! -d "$PATCH_DIR/$p" ] || cp -r "$PATCH_DIR/$p" "$dir/patches/"
-  done
-  (cd "$dir" && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum >"../SHA256SUMS.tmp")
-  mv "$dir/../SHA256SUMS.tmp" "$dir/SHA256SUMS"
 }

@@ -1,0 +1,19 @@
+# shellcheck shell=bash disable=SC2034 # RECIPE_* are read by scripts/lib/recipes.sh
+# Recipe autotools (sources/sections/, keyed in the stages that list it in
+# STAGE_RECIPES): configure, make, make install, logged.
+RECIPE_NEEDS=""
+
+# autotools_build NAME SRC BUILD DESTDIR [CONFIGURE-ARGS...]: configure out of
+# tree, make, make install (into DESTDIR when not empty); steps logged as NAME-*.
+# INSTALL_TARGET (default install) may name another, such as install-strip.
+autotools_build() {
+  local name=$1 src=$2 build=$3 destdir=$4; shift 4
+  mkdir -p "$build"
+  (
+    cd "$build" || exit
+    run_logged "$name-configure" "$src/configure" "$@"
+    run_logged "$name-make" make -j"$JOBS" MAKEINFO=true
+    run_logged "$name-install" make "${INSTALL_TARGET:-install}" MAKEINFO=true ${destdir:+DESTDIR="$destdir"}
+  )
+}
+
