@@ -132,13 +132,14 @@ scripts/kernel/target-gcc.config scripts/kernel/patches scripts/kernel/ubuntu"
 
 # recipe_fingerprint: everything but the tree and the user's fragments that
 # decides how the copy is prepared and built: RECIPE_FILES, the target,
-# distribution, size, the build chroot (its stage key: another compiler
-# rebuilds everything). The fragments' effect is the config's fingerprint,
-# taken after Kconfig.
+# distribution, size, the build chroot (by content: its packages and its
+# compiler; another compiler rebuilds everything). The fragments' effect is
+# the config's fingerprint, taken after Kconfig.
 recipe_fingerprint() {
   {
     printf '%s\n' "$TARGET" "$DISTRO" "$SIZE" "$KIND" "$VERSION" "$SOURCE_DATE_EPOCH"
-    cat "$OUT/.build-chroot.stage-key" 2>/dev/null || true
+    # The chroot by content: its packages and its compiler.
+    cat "$OUT/build-chroot/PACKAGES" "$OUT/build-chroot/TOOLCHAIN" 2>/dev/null || true
     cat "$TOP/targets/$TARGET" "$TOP/targets/kernel/$TARGET"
     # shellcheck disable=SC2086 # a list of paths without spaces
     (cd "$TOP" && find $RECIPE_FILES -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)

@@ -63,6 +63,10 @@ install_cross_compiler() {
   tar -xf "$pkg/cross-compiler-$TARGET_ARCH.tar.xz" -C "$dir" --strip-components=1
   cp -a "$rt/sysroot-runtime" "$dir/"
   ln -sfn / "$dir/sysroot/$TARGET_GNU_TRIPLET"
+  # What the compiler is, by content (both tarballs are reproducible): the
+  # kernel scripts rebuild when it changes, not when only a cache key does.
+  (cd "$pkg" && sha256sum "cross-compiler-$TARGET_ARCH.tar.xz") >"$STAGE_OUT/TOOLCHAIN"
+  (cd "$rt" && find sysroot-runtime -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) >>"$STAGE_OUT/TOOLCHAIN"
 }
 
 # cross_tool_names ROOT: TRIPLET-* names in ROOT/usr/local/bin, relative
