@@ -108,13 +108,25 @@ check_prerequisites() {
   fi
 }
 
+# tree_version TREE: what `make kernelversion` prints, read from the top
+# Makefile's first lines (make itself refuses a tree whose path has a space).
+tree_version() {
+  local v
+  v=$(awk -F' *= *' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+    $1 == "SUBLEVEL" { s = $2 } $1 == "EXTRAVERSION" { e = $2; exit }
+    END { if (v == "") exit 1; printf "%s", v; if (p != "") { printf ".%s", p; if (s != "") printf ".%s", s }; print e }' \
+    "$1/Makefile") || die "cannot read the kernel version of $1 (no VERSION in its Makefile)"
+  [[ $v =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?[A-Za-z0-9.+~-]*$ ]] || die "cannot read the kernel version of $1 (its Makefile says '$v')"
+  printf '%s\n' "$v"
+}
+
 # examine_tree: KIND, VERSION, SERIES, WORK.
 examine_tree() {
   if [ ! -f "$TREE/Makefile" ] || [ ! -d "$TREE/scripts/package" ]; then die "$TREE is not a kernel source tree"; fi
   TREE=$(realpath "$TREE")
   KIND=upstream PATCHES=patches
   if [ -d "$TREE/debian.master" ]; then KIND=ubuntu PATCHES=ubuntu; fi
-  VERSION=$(make -s -C "$TREE" kernelversion) || die "cannot read the kernel version of $TREE"
+  VERSION=$(tree_version "$TREE")
   SERIES=$(cut -d. -f1,2 <<<"$VERSION")
   [ -d "$KDIR/$PATCHES/$SERIES" ] ||
     die "no linux-headers cross patch for $KIND Linux $SERIES (scripts/kernel/$PATCHES/$SERIES/)"

@@ -15,6 +15,8 @@
 # linux-tools-common). The focal tree is not part of the project; without
 # it that half is skipped, saying so.
 # shellcheck disable=SC2016 # bash -c scripts are quoted on purpose
+# Two trees built and checked, each a kernel build and a boot under TCG.
+# test-timeout: 10800
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"

@@ -11,6 +11,8 @@
 # Controls: the first, uninterrupted count is the reference every "only a
 # fraction" check is held against.
 # shellcheck disable=SC2016 # bash -c scripts are quoted on purpose
+# Three kernel builds (whole, resumed, after a one-option change).
+# test-timeout: 7200
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"

@@ -166,6 +166,7 @@ B fake b >/dev/null 2>&1 || true
 check "a deleted out/ copy is restored by the next run" test -f "$P/out/fake/b/b"
 expect_fail "a missing STAGE_INPUTS path is one clear error" "stage input 'no/such/dir' names no file" \
   B fake bad-input
+rm "$P/stages/bad-input.sh"  # a broken stage stops every run that keys it (--gc keys all)
 expect_fail "a source not declared in STAGE_SOURCES is an error" "uses source 'hello' without listing it" \
   B fake undeclared
 expect_fail "any failing command in a stage is named" "stage plain-fail FAILED in: cp /nonexistent/file" \
