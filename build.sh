@@ -16,6 +16,7 @@ ENGINE_FORMAT=2
 # Results kept per stage (and distribution), so that undoing an edit is a
 # cache hit; --gc keeps only the current one.
 KEEP_RESULTS=${CROSSBOOT_KEEP_RESULTS:-3}
+[[ $KEEP_RESULTS =~ ^[1-9][0-9]*$ ]] || { printf 'error: CROSSBOOT_KEEP_RESULTS=%s is not a positive number\n' "$KEEP_RESULTS" >&2; exit 2; }
 
 usage() {
   cat <<EOF
@@ -173,15 +174,24 @@ hash_inputs() {
   done
 }
 
-# load_file_hashes: every repository file's hash, once per run (one
-# sha256sum), before the keys are computed in subshells.
+# load_file_hashes: the hash of every repository file a key can name (under
+# stages/, sources/, scripts/patches/ and the top directories of every
+# STAGE_INPUTS and RECIPE_INPUTS), once per run (one sha256sum), before the
+# keys are computed in subshells.
 declare -A FILE_SHA=()
 REPO_FILES=()
 load_file_hashes() {
-  local line
+  local line roots=" stages sources scripts/patches " p s r
+  for s in $(list_stages); do
+    for p in $(stage_var "$s" STAGE_INPUTS); do roots+="${p%%/*} "; done
+  done
+  for r in $(list_recipes); do
+    for p in $(recipe_line "$r" RECIPE_INPUTS); do roots+="${p%%/*} "; done
+  done
   while IFS= read -r line; do
     REPO_FILES+=("${line#*  }"); FILE_SHA[${line#*  }]=${line%%  *}
-  done < <(repo_files | (cd "$TOP" && xargs -0r sha256sum) | LC_ALL=C sort -k2)
+  done < <(repo_files | grep -z -E "^($(tr ' ' '\n' <<<"$roots" | grep . | sort -u | paste -sd'|'))(/|$)" |
+    (cd "$TOP" && xargs -0r sha256sum) | LC_ALL=C sort -k2)
 }
 
 # Each line starts with what it is (engine, setting, file, source, dep,
@@ -191,8 +201,8 @@ key_material() {
   printf 'engine %s\n' "$ENGINE_FORMAT"
   [ "$(stage_var "$s" STAGE_DISTRO)" != 1 ] || distro=distro
   settings_keyed $distro | sed 's/^/setting /'
-  read -ra recipes <<<"$(stage_var "$s" STAGE_RECIPES)"
-  read -ra inputs <<<"$(stage_var "$s" STAGE_INPUTS)"
+  read -ra recipes <<<"$(stage_var "$s" STAGE_RECIPES | tr '\n' ' ')"
+  read -ra inputs <<<"$(stage_var "$s" STAGE_INPUTS | tr '\n' ' ')"
   { hash_inputs "stages/$s.sh"
     [ ${#recipes[@]} -eq 0 ] || { mapfile -t paths < <(recipe_paths "${recipes[@]}"); hash_inputs "${paths[@]}"; }
     [ ${#inputs[@]} -eq 0 ] || hash_inputs "${inputs[@]}"
@@ -282,7 +292,8 @@ report_failure() {
 # A stage sees no compiler settings from the caller's environment: they are
 # not part of its cache key.
 STAGE_UNSET="CFLAGS CXXFLAGS CPPFLAGS LDFLAGS MAKEFLAGS MFLAGS GNUMAKEFLAGS CPATH C_INCLUDE_PATH
-CPLUS_INCLUDE_PATH LIBRARY_PATH CONFIG_SITE GCC_EXEC_PREFIX COMPILER_PATH CC CXX LD_LIBRARY_PATH"
+CPLUS_INCLUDE_PATH LIBRARY_PATH CONFIG_SITE GCC_EXEC_PREFIX COMPILER_PATH CC CXX LD_LIBRARY_PATH
+INSTALL_TARGET TC_MUSL_CONFIG CCWRAP_STRIP"
 
 # stage_env: the stage subshell's environment, errors and failure records.
 stage_env() {
@@ -323,10 +334,11 @@ run_stage() {
     STAGE_SHELL_PID=$BASHPID
     stage_defaults
     stage_env
+    # The recipes first: a stage's own function of the same name wins.
+    # shellcheck disable=SC2046 # a list of names
+    use_recipes "stage $s" $(stage_var "$s" STAGE_RECIPES)
     # shellcheck source=/dev/null
     . "$(stage_file "$s")"
-    # shellcheck disable=SC2086 # a list of names
-    use_recipes "stage $s" $STAGE_RECIPES
     cd "$work"
     stage_build
   ) >>"$log" 2>&1 &
@@ -398,6 +410,10 @@ clean_stale() {
   keep=$(stage_result "$s")
   [ -d "$dir" ] || return 0
   rm -rf "$dir"/*.tmp
+  # No result of the current key (an edit not built yet, another checkout
+  # sharing the cache): the most recently used one stands in for it.
+  [ -d "$keep" ] || keep=$(find "$dir" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
+    sort -rn | head -n1 | cut -d' ' -f2-) || true
   while IFS= read -r d; do
     [ "$d" != "$keep" ] || continue
     if [ "$kept" -lt "$n" ]; then kept=$((kept + 1)); continue; fi
@@ -485,9 +501,13 @@ explain() {
   local s=$1 dir last
   [ -z "${REBUILD[$s]:-}" ] || { printf -- '--rebuild'; return; }
   dir=$(stage_dir "$s")
-  last=$(find "$dir" -mindepth 1 -maxdepth 1 -name '*.inputs' -printf '%T@ %p\n' 2>/dev/null |
-    sort -rn | head -n1 | cut -d' ' -f2-)
+  [ -d "$dir" ] || { printf 'never built'; return; }
+  # The most recently used result (a cache hit touches it), and its record.
+  last=$(find "$dir" -mindepth 1 -maxdepth 1 -type d ! -name '*.tmp' -printf '%T@ %p\n' |
+    sort -rn | head -n1 | cut -d' ' -f2-) || true
   if [ -z "$last" ]; then printf 'never built'; return; fi
+  last+=.inputs
+  if [ ! -f "$last" ]; then printf 'no record of the inputs of its last result (an older engine built it)'; return; fi
   printf '%s\n' "${MATERIAL[$s]}" | input_changes "$last" | head -n 6 | paste -sd';' | sed 's/;/; /g'
 }
 
@@ -502,7 +522,7 @@ input_changes() {
       if (f[1] == "dep") return "dependency " f[2]
       return f[1] }
     NR == FNR { old[$0] = 1; oldwhat[what($0)] = 1; next }
-    { new[$0] = 1; if (!($0 in old)) { w = what($0); if (!(w in seen)) { seen[w] = 1
+    { new[$0] = 1; newwhat[what($0)] = 1; if (!($0 in old)) { w = what($0); if (!(w in seen)) { seen[w] = 1
         print (w in oldwhat ? "changed " : "new ") w } } }
     END { for (l in old) if (!(l in new)) { w = what(l); if (!(w in seen) && !(w in newwhat)) {
         seen[w] = 1; print "removed " w } } }' "$1" - |
@@ -615,7 +635,7 @@ BUILD_OPTIONS='
 
 parse_args() {
   TARGET='' WANT='' JOBS=$(nproc) FETCH_ONLY=0 NO_INSTALL=0 DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO}
-  DRY_RUN=0 GC=0 OUT_ROOT=${CROSSBOOT_OUT:-$TOP/out}
+  DRY_RUN=0 GC=0
   declare -gA REBUILD=()
   load_stage_meta
   local OPT_NAMES OPT_VALUES POSITIONAL i v

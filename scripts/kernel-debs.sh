@@ -130,8 +130,8 @@ examine_tree() {
   SERIES=$(cut -d. -f1,2 <<<"$VERSION")
   [ -d "$KDIR/$PATCHES/$SERIES" ] ||
     die "no linux-headers cross patch for $KIND Linux $SERIES (scripts/kernel/$PATCHES/$SERIES/)"
-  OUT="$TOP/out/$TARGET_ARCH"
-  WORK="$CACHE/kernel/$TARGET_ARCH/$(basename "$TREE")-$DISTRO-$SIZE"
+  OUT="$OUT_ROOT/$TARGET_ARCH"
+  WORK="$CACHE/kernel/$TARGET_ARCH/$(basename "$TREE")-$DISTRO_NAME-$SIZE"
 }
 
 # What decides how the copy is prepared and built (not the checks, the
@@ -149,7 +149,8 @@ scripts/kernel/target-gcc.config scripts/kernel/patches scripts/kernel/ubuntu"
 # the config's fingerprint, taken after Kconfig.
 recipe_fingerprint() {
   {
-    printf '%s\n' "$TARGET" "$DISTRO" "$SIZE" "$KIND" "$VERSION" "$SOURCE_DATE_EPOCH"
+    printf '%s\n' "$TARGET" "$DISTRO_NAME" "$SIZE" "$KIND" "$VERSION" "$SOURCE_DATE_EPOCH"
+    settings_keyed distro
     # The chroot by content: its packages and its compiler.
     cat "$OUT/build-chroot/PACKAGES" "$OUT/build-chroot/TOOLCHAIN" 2>/dev/null || true
     cat "$TOP/targets/$TARGET" "$TOP/targets/kernel/$TARGET"

@@ -13,6 +13,8 @@
 #   DEBIAN_MIRROR      Debian archive for source fallbacks and Debian
 #                      profiles (default: the host's apt sources)
 #   CONNECT_TIMEOUT    seconds to wait for an upstream site (default 5)
+#   CROSSBOOT_OUT      where results go, OUT_ROOT/TARGET (default: out/ in
+#                      the checkout; build.sh --out)
 
 CROSSBOOT_VERSION=0.4
 DEFAULT_DISTRO=focal
@@ -31,9 +33,10 @@ TARGET_OPTIONAL="TARGET_GCC_CONFIG"
 # Every setting a distribution profile must give, and the optional ones with
 # their defaults.
 DISTRO_REQUIRED="DISTRO_VENDOR DISTRO_SUITES DISTRO_KEYRING DISTRO_KEYRING_PACKAGE DISTRO_GLIBC"
-# The profile's settings that decide what its stages contain (in their keys);
-# mirrors only say where the same packages come from, and the vendor what
-# the kernel scripts do, so neither is.
+# The profile's settings that decide what its stages contain (in their keys).
+# The mirrors are among them, resolved (a Debian profile's empty one is the
+# host's Debian archive or DEBIAN_MIRROR): the roots' apt sources name them.
+# The vendor only decides what the kernel scripts do.
 DISTRO_KEYED="DISTRO_SUITES DISTRO_COMPONENTS DISTRO_KEYRING DISTRO_PORTS_ARCHES DISTRO_GLIBC"
 
 # settings_init: the defaults, for what the environment does not set.
@@ -41,6 +44,8 @@ settings_init() {
   CACHE=${CACHE:-${CROSSBOOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot}}
   SOURCES=${CROSSBOOT_SOURCES:-$CACHE/sources}
   OFFLINE=${OFFLINE:-0}
+  OUT_ROOT=${CROSSBOOT_OUT:-$TOP/out}
+  case $OUT_ROOT in /*) ;; *) OUT_ROOT=$PWD/$OUT_ROOT ;; esac
   # Upstream sites get a short connect timeout: when they are unreachable,
   # the Debian fallback must not wait long.
   CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
@@ -71,15 +76,20 @@ require_settings() {
   [ ${#absent[@]} -eq 0 ] || die "$file does not set ${absent[*]}"
 }
 
-# load_target NAME: targets/NAME, every required setting checked at once.
+# load_target NAME: targets/NAME, every required setting checked at once,
+# and no setting the engine does not know (it would be in no key).
 load_target() {
-  local name=$1 v
+  local name=$1 v before extra known
   if ! [[ $name =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || [ ! -f "$TOP/targets/$name" ]; then
     die "unknown target '$name' (valid targets: $(list_targets | words))"
   fi
   for v in $TARGET_REQUIRED $TARGET_OPTIONAL; do unset "$v"; done
+  before=$(compgen -v TARGET_ || true)
   # shellcheck source=targets/aarch64
   . "$TOP/targets/$name"
+  known=$(tr ' ' '\n' <<<"$TARGET_REQUIRED $TARGET_OPTIONAL" | tr -s '\n')
+  extra=$(comm -13 <(sort <<<"$before") <(compgen -v TARGET_ | sort) | grep -vxF "$known" || true)
+  [ -z "$extra" ] || die "targets/$name sets $(words <<<"$extra"), which scripts/settings.sh does not know (add it to TARGET_REQUIRED or TARGET_OPTIONAL)"
   # shellcheck disable=SC2086 # a list of names
   require_settings "targets/$name" $TARGET_REQUIRED
   TARGET=$name
@@ -92,7 +102,7 @@ load_distro() {
   local f=$1
   case $f in */*) ;; *) f="$TOP/scripts/distros/$1" ;; esac
   [ -f "$f" ] || die "unknown distribution '$1' (known: $(list_distros | words); or a profile file's path)"
-  # shellcheck disable=SC2034 # read by scripts/distro.sh, the stages and the kernel scripts
+  # shellcheck disable=SC2034 # read by the distro recipe, the stages and the kernel scripts
   DISTRO_MIRROR='' DISTRO_PORTS_MIRROR='' DISTRO_PORTS_ARCHES='' DISTRO_COMPONENTS=main
   unset DISTRO_VENDOR DISTRO_SUITES DISTRO_KEYRING DISTRO_KEYRING_PACKAGE DISTRO_GLIBC
   # shellcheck source=scripts/distros/bullseye
@@ -117,6 +127,8 @@ settings_keyed() {
   if [ "${1:-}" = distro ]; then
     printf 'DISTRO_NAME=%s\n' "$DISTRO_NAME"
     for v in $DISTRO_KEYED; do printf '%s=%s\n' "$v" "${!v:-}"; done
+    printf 'mirror=%s\n' "${DISTRO_MIRROR:-$(debian_mirror 2>/dev/null || echo none)}"
+    printf 'ports-mirror=%s\n' "$DISTRO_PORTS_MIRROR"
   fi
 }
 
@@ -128,8 +140,6 @@ settings_write() {
     printf '# crossboot %s: the settings of this build (the keyed ones first)\n' "$CROSSBOOT_VERSION"
     settings_keyed "${2:-}"
     printf '# not keyed\nCACHE=%s\nSOURCES=%s\nJOBS=%s\n' "$CACHE" "$SOURCES" "${JOBS:-}"
-    if [ "${2:-}" = distro ]; then
-      for v in DISTRO_VENDOR DISTRO_MIRROR DISTRO_PORTS_MIRROR; do printf '%s=%s\n' "$v" "${!v:-}"; done
-    fi
+    if [ "${2:-}" = distro ]; then printf 'DISTRO_VENDOR=%s\n' "$DISTRO_VENDOR"; fi
   } >"$file"
 }

@@ -47,7 +47,7 @@ stage_build() {
 # What run-emulator.sh needs to know about the target (from targets/ARCH).
 sysimage_settings() {
   printf '%s\n' "# read by run-emulator.sh and dev-environment.sh" "ARCH=$TARGET_ARCH" \
-    "TRIPLET=$TARGET_TRIPLET" "QEMU=$TARGET_QEMU_SYSTEM" "MACHINE=$TARGET_QEMU_MACHINE" \
+    "TRIPLET=$TARGET_TRIPLET" "GNU_TRIPLET=$TARGET_GNU_TRIPLET" "QEMU=$TARGET_QEMU_SYSTEM" "MACHINE=$TARGET_QEMU_MACHINE" \
     "CPU=$TARGET_QEMU_CPU" "CONSOLE=$TARGET_CONSOLE"
 }
 

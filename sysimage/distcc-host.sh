@@ -61,6 +61,7 @@ write_sandbox_conf "$JOBS"
 ln -s "$HERE/distcc-sandbox.sh" "$STATE/job"
 cd "$STATE"
 say "listening on $LISTEN:$PORT for $ALLOW, $JOBS jobs, compiler $CROSS (logs: $STATE)"
-exec socat -lf "$STATE/socat.log" \
+# -d: refused connections are logged too.
+exec socat -d -lf "$STATE/socat.log" \
   "TCP4-LISTEN:$PORT,bind=$LISTEN,reuseaddr,fork,max-children=$((JOBS * 2)),range=$ALLOW" \
   EXEC:"./job ."

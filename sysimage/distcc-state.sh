@@ -91,7 +91,8 @@ run_as() {
 # dir_is_own: this user, maybe root, writes logs there and reads the
 # sandbox configuration back.
 own_dir() {
-  [ -e "$1" ] || [ -L "$1" ] || mkdir -m 700 "$1" || die "cannot make $1"
+  # Several hosts started at once from one image may race to make it.
+  [ -e "$1" ] || [ -L "$1" ] || mkdir -m 700 "$1" 2>/dev/null || [ -e "$1" ] || [ -L "$1" ] || die "cannot make $1"
   dir_is_own "$1" || die "$1 must be a directory of this user's that only it can write (not a link)"
 }
 
@@ -155,6 +156,13 @@ write_sandbox_conf() {
   while IFS= read -r lib; do ro+=("$lib"); done < <(host_libraries "$CROSS" "$HERE/bin/distccd")
   for n in cc gcc "$TRIPLET-gcc" "$TRIPLET-cc"; do comp+=("$n=bin/$TRIPLET-gcc"); done
   for n in c++ g++ "$TRIPLET-g++" "$TRIPLET-c++"; do comp+=("$n=bin/$TRIPLET-g++"); done
+  # The glibc-mode names (ccwrap) that Debian-style builds use, the
+  # kernel's CROSS_COMPILE=aarch64-linux-gnu- among them: the same compiler
+  # for a preprocessed job.
+  if [ -n "${GNU_TRIPLET:-}" ] && [ -e "$CROSS/bin/$GNU_TRIPLET-gcc" ]; then
+    for n in gcc cc; do comp+=("$GNU_TRIPLET-$n=bin/$GNU_TRIPLET-gcc"); done
+    for n in g++ c++; do comp+=("$GNU_TRIPLET-$n=bin/$GNU_TRIPLET-g++"); done
+  fi
   mkdir "$STATE/slots"
   for k in $(seq "$jobs"); do : >"$STATE/slots/run.$k"; done
   for k in $(seq $((jobs * 2))); do : >"$STATE/slots/wait.$k"; done

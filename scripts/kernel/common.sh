@@ -43,5 +43,5 @@ kernel_load_target() {
   # out/TARGET_ARCH: the two must be one directory.
   [ "$TARGET_ARCH" = "$name" ] ||
     die "targets/$name sets TARGET_ARCH=$TARGET_ARCH: the kernel scripts need a target named after its TARGET_ARCH"
-  OUT="$TOP/out/$TARGET_ARCH"
+  OUT="$OUT_ROOT/$TARGET_ARCH"
 }

@@ -12,12 +12,19 @@ recipe_file() { printf '%s/%s.sh\n' "$RECIPE_DIR" "$1"; }
 
 list_recipes() { find "$RECIPE_DIR" -maxdepth 1 -name '*.sh' -printf '%f\n' | sed 's/\.sh$//' | LC_ALL=C sort; }
 
-# recipe_needs NAME: the recipes NAME's file says it calls.
-recipe_needs() {
-  local f; f=$(recipe_file "$1")
+# recipe_line NAME VAR: the value of NAME's VAR="..." line (RECIPE_NEEDS,
+# RECIPE_INPUTS); a line of another form is an error, not an empty value.
+recipe_line() {
+  local f line; f=$(recipe_file "$1")
   [ -f "$f" ] || die "unknown recipe '$1' (sources/sections/ has: $(list_recipes | words))"
-  sed -n 's/^RECIPE_NEEDS="\(.*\)"$/\1/p' "$f"
+  line=$(grep -E "^$2=" "$f" || true)
+  [ -n "$line" ] || { [ "$2" != RECIPE_NEEDS ] || die "recipe $1 ($f) has no RECIPE_NEEDS= line"; return 0; }
+  [[ $line =~ ^$2=\"([A-Za-z0-9_./*\ -]*)\"$ ]] || die "recipe $1: malformed line '$line' (want $2=\"words\")"
+  printf '%s\n' "${BASH_REMATCH[1]}"
 }
+
+# recipe_needs NAME: the recipes NAME's file says it calls.
+recipe_needs() { recipe_line "$1" RECIPE_NEEDS; }
 
 # recipe_closure NAME...: NAME and every recipe it needs, sorted, one a line.
 recipe_closure() {
@@ -39,11 +46,21 @@ recipe_paths() {
   for r in $(recipe_closure "$@"); do
     printf 'sources/sections/%s.sh\n' "$r"
     [ ! -d "$RECIPE_DIR/$r" ] || printf 'sources/sections/%s\n' "$r"
+    recipe_line "$r" RECIPE_INPUTS | tr ' ' '\n' | grep . || true
   done
 }
 
-# recipe_functions NAME: the functions NAME's file defines.
-recipe_functions() { sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)() {.*/\1/p' "$(recipe_file "$1")"; }
+# recipe_functions NAME: the functions NAME's file defines, as bash sees
+# them (whatever the way they are written).
+recipe_functions() {
+  (
+    local before
+    before=$(compgen -A function | LC_ALL=C sort)
+    # shellcheck source=/dev/null
+    . "$(recipe_file "$1")" >/dev/null
+    compgen -A function | LC_ALL=C sort | LC_ALL=C comm -13 <(printf '%s\n' "$before") -
+  )
+}
 
 # use_recipes WHO NAME...: source NAME... and what they need; stub out the
 # functions of every other recipe. WHO names the caller in the error.

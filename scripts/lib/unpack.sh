@@ -2,6 +2,9 @@
 # Sourced by scripts/lib.sh. Unpacking and patching sources into the shared
 # source cache ($CACHE/src), atomically.
 
+# Bumped when unpacking or patching changes what a source tree holds: the
+# trees in $CACHE/src are keyed by it (the stages by ENGINE_FORMAT).
+UNPACK_FORMAT=1
 
 # unpack_into TARBALL DIR UNPACK: extract so that DIR is the source tree.
 unpack_into() {
@@ -50,7 +53,7 @@ source_dir() {
   tarball=$SRC_TARBALL
   how=tar
   [ "$SRC_ORIGIN" = debian ] && how=$(manifest_get "$name" deb_unpack)
-  key=$( { sha256_of "$tarball"; patch_list "$name" "$SRC_ORIGIN" | while read -r p; do sha256_of "$p"; done; } |
+  key=$( { printf 'unpack %s\n' "$UNPACK_FORMAT"; sha256_of "$tarball"; patch_list "$name" "$SRC_ORIGIN" | while read -r p; do sha256_of "$p"; done; } |
     sha256sum | cut -c1-12)
   dir="$CACHE/src/$name-$(manifest_get "$name" version)-$key"
   [ -d "$dir" ] || unpack_locked "$name" "$tarball" "$how" "$dir"

@@ -301,7 +301,8 @@ if [ -z "$(built "$out")" ] && grep -q 'm .*cached' <<<"$dry" && ! grep -q 'to b
 else not_ok "runtime helper edit: dry-run [$dry] build [$out]"; fi
 # Control: the same check fails when a helper is keyed (as lib.sh was).
 cp "$P/build.sh" "$SCRATCH/build.sh.orig"
-sed -i 's|  { hash_inputs "stages/$s.sh"|  { hash_inputs "stages/$s.sh" scripts/lib.sh|' "$P/build.sh"
+sed -i -e 's|  { hash_inputs "stages/$s.sh"|  { hash_inputs "stages/$s.sh" scripts/lib.sh|' \
+  -e 's|roots=" stages sources scripts/patches "|roots=" stages sources scripts "|' "$P/build.sh"
 out=$(B fake o 2>&1) || true
 [ -n "$(built "$out")" ] && ok "control: with lib.sh keyed, the same edit rebuilds" || not_ok "control: lib.sh keyed: $out"
 cp "$SCRATCH/build.sh.orig" "$P/build.sh"
@@ -332,6 +333,29 @@ out2=$(B fake m 2>&1) || true
 if [ "$rc" = 0 ] && [ "$n_kept" = 1 ] && grep -q '^gc: ' <<<"$out" && [ -z "$(built "$out2")" ]; then
   ok "--gc keeps only the current result, which stays cached"
 else not_ok "--gc: rc=$rc kept=$n_kept [$out] [$out2]"; fi
+
+# A recipe's RECIPE_INPUTS (files it builds, as ccwrap's sources) are keyed.
+mkdir -p "$P/tool"; printf 'int x;\n' >"$P/tool/a.c"; printf 'doc\n' >"$P/tool/README"
+printf '# shellcheck shell=bash\nRECIPE_NEEDS=""\nRECIPE_INPUTS="tool/*.c"\ntool_fn() { cat "$TOP/tool/a.c"; }\n' \
+  >"$P/sources/sections/tool.sh"
+printf 'STAGE_RECIPES="tool"\nstage_build() { tool_fn >"$STAGE_OUT/t"; }\n' >"$P/stages/t.sh"
+B fake t >/dev/null 2>&1 || true
+printf 'int y;\n' >>"$P/tool/a.c"; out=$(B fake t 2>&1) || true
+printf 'more doc\n' >>"$P/tool/README"; out2=$(B fake t 2>&1) || true
+if [ "$(built "$out")" = "t " ] && [ -z "$(built "$out2")" ]; then
+  ok "a recipe's RECIPE_INPUTS are keyed (tool/*.c rebuilds; tool/README does not)"
+else not_ok "RECIPE_INPUTS: [$out] [$out2]"; fi
+# --gc with an edit not built yet keeps the most recent result, not none.
+printf '# pending edit\n' >>"$P/sources/sections/tool.sh"
+B --gc --distro one fake >/dev/null 2>&1 || true
+sed -i '/^# pending edit$/d' "$P/sources/sections/tool.sh"
+out=$(B fake t 2>&1) || true
+[ -z "$(built "$out")" ] && ok "--gc before an edit is built keeps the last result (undoing it is a hit)" ||
+  not_ok "--gc with a pending edit: $out"
+printf 'stage_build() { :; }\n' >"$P/stages/never.sh"
+out=$(B --dry-run fake never 2>&1) && rc=0 || rc=$?
+[ "$rc" = 0 ] && grep -q 'never .*to build.*never built' <<<"$out" && ok "--dry-run on a stage never built says so" ||
+  not_ok "--dry-run never built: $rc: $out"
 
 # --- settings -----------------------------------------------------------------
 check "each stage's settings are written beside its log" grep -qx 'SOURCE_DATE_EPOCH=1672531200' "$P/out/fake/logs/m.settings"

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# A build farm of x86_64 compile hosts (issue 20), on this one machine:
+# three hosts, each a network namespace of this test's own with a veth pair
+# into a bridge in the client's namespace (10.213.0.0/24, no route beyond
+# it, nothing made in the namespace the test runs in: no packet can leave;
+# tests/helpers/netns-farm.sh), each running distcc-host.sh from the
+# extracted system image with the extracted cross compiler, allowing the
+# client's address only. A small C project (12 files: -g in some, one in a
+# subdirectory, __FILE__, a static inline used twice) is built with make -j6
+# through the three hosts, and:
+#  - every host served jobs, every object was compiled remotely;
+#  - the objects and the linked program are sha256-identical to a local
+#    build of the same tree at the same path;
+#  - a host killed in the middle of a job: the build still completes (the
+#    job goes to another host or runs locally), with the same bits;
+#  - a client address the hosts do not allow is refused (the control: the
+#    allowed one is served).
+# Same bits with -g need -no-integrated-cpp in the flags (local builds and
+# the farm's): distcc's server compiles the client's preprocessed text, in
+# which the code after a macro expansion (__FILE__ too) has other columns
+# than in the source, and -g records columns (and, around expansions, line
+# rows) in .debug_line; -no-integrated-cpp makes a local gcc compile
+# preprocessed text too. The control below shows the difference without it.
+# test-timeout: 900
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+# shellcheck source=tests/helpers/netns-farm.sh
+. "$TOP/tests/helpers/netns-farm.sh"
+
+need=''
+for pair in distcc:distcc bwrap:bubblewrap socat:socat make:make ip:iproute2 keyctl:keyutils; do
+  command -v "${pair%%:*}" >/dev/null || need+=" ${pair#*:}"
+done
+if [ -n "$need" ]; then skip "build farm" "missing:$need (tests/run.sh --full installs them)"; finish; fi
+why=$(farm_why_not)
+if [ -n "$why" ]; then skip "build farm" "$why"; finish; fi
+
+scratch
+# Started as root, the hosts' jobs run as nobody, who must reach the compiler.
+chmod 755 "$SCRATCH"
+# shellcheck disable=SC2317 # the EXIT trap
+cleanup() {
+  farm_teardown
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+farm_reap_stale
+
+# (CROSSBOOT_TEST_OUT: another out/ARCH directory holding the tarballs)
+OUT=${CROSSBOOT_TEST_OUT:-$TOP/out/aarch64}
+IMG_TAR="$OUT/system-image-aarch64.tar.xz"
+CROSS_TAR="$OUT/cross-compiler-aarch64.tar.xz"
+[ -s "$CROSS_TAR" ] || CROSS_TAR="$OUT/cross-package/cross-compiler-aarch64.tar.xz"
+check "system image tarball exists" test -s "$IMG_TAR"
+check "a cross compiler tarball exists (${CROSS_TAR#"$OUT"/})" test -s "$CROSS_TAR"
+[ "$FAILED" = 0 ] || finish
+UNPACKED="$SCRATCH/un packed"
+mkdir "$UNPACKED"
+tar -xf "$IMG_TAR" -C "$UNPACKED"
+tar -xf "$CROSS_TAR" -C "$UNPACKED"
+IMG="$UNPACKED/system-image-aarch64"
+CROSS="$UNPACKED/cross-compiler-aarch64"
+GCC=$(sed -n 's/^TRIPLET=//p' "$IMG/target.conf")-gcc
+
+# --- the farm ------------------------------------------------------------------------
+HOSTS=(h1 h2 h3)
+farm_create
+for i in "${!HOSTS[@]}"; do farm_node "${HOSTS[i]}" $((i + 2)); done
+# An outsider on the same wire, at an address the hosts do not allow.
+farm_node x 66
+# shellcheck disable=SC2317 # called through check
+routes_inside() {
+  local n
+  for n in c x "${HOSTS[@]}"; do
+    [ -z "$(farm_in "$n" ip route show default)" ] || return 1
+    # (a route lookup only: nothing is sent)
+    if farm_in "$n" ip route get 192.0.2.1 >/dev/null 2>&1; then return 1; fi
+  done
+}
+check "no namespace of the farm has a route beyond $FARM_NET.0/24" routes_inside
+
+# start_hosts NAME...: distcc-host.sh in each, at once; waits for them all.
+start_hosts() {
+  local h
+  for h in "$@"; do
+    farm_start_host "$h" "$IMG" "$SCRATCH/host-$h.log" --allow "${FARM_ADDR[c]}" --cross "$CROSS" --jobs 2
+  done
+  for h in "$@"; do
+    if ! farm_wait_host "$h"; then
+      not_ok "$h: distcc-host.sh did not listen on ${FARM_ADDR[$h]}"; sed 's/^/#   /' "$SCRATCH/host-$h.log"
+    fi
+  done
+}
+# The first alone: hosts started at once from one image race to make its
+# distcc/ directory (distcc-state.sh's own_dir), and all but one die.
+start_hosts "${HOSTS[0]}"
+start_hosts "${HOSTS[@]:1}"
+[ "$FAILED" = 0 ] || finish
+# shellcheck disable=SC2317 # called through check
+listens_own_address_only() {
+  local h addrs
+  for h in "${HOSTS[@]}"; do
+    addrs=$(farm_in "$h" ss -Htln | awk '{ print $4 }' | sort -u | tr '\n' ' ')
+    [ "$addrs" = "${FARM_ADDR[$h]}:3632 " ] || { echo "$h listens on $addrs"; return 1; }
+  done
+}
+check "each host listens on its own farm address only" listens_own_address_only
+
+# --- the project ----------------------------------------------------------------------
+PROJ="$SCRATCH/farm project"
+
+# worker K: a C file whose 40 functions take gcc -O2 about half a second,
+# so that a job is still running when a host is killed.
+worker() {
+  local k=$1 i
+  printf '#include "inl.h"\n'
+  for i in $(seq 40); do
+    printf 'unsigned w%d_%d(const unsigned *v, unsigned n) {\n  unsigned s = %du;\n' "$k" "$i" "$i"
+    printf '  for (unsigned i = 0; i < n; i++) s = mix(s ^ v[i], i * %du + %du);\n' $((k * 7 + i)) "$k"
+    printf '  for (unsigned j = 0; j < (n & 63u); j++) s += (s >> (j & 7u)) * %du;\n  return s;\n}\n' $((i * 13 + 1))
+  done
+  printf 'unsigned w%d(const unsigned *v, unsigned n) {\n  unsigned s = 0;\n' "$k"
+  for i in $(seq 40); do printf '  s += w%d_%d(v, n);\n' "$k" "$i"; done
+  printf '  return s;\n}\n'
+}
+
+write_project() {
+  local k calls=''
+  mkdir -p "$PROJ/sub"
+  printf 'static inline unsigned mix(unsigned a, unsigned b) { return (a * 2654435761u) ^ (b + (a >> 13)); }\n' \
+    >"$PROJ/inl.h"
+  printf '#include "inl.h"\nunsigned fa(unsigned x) { return mix(x, 1) + mix(x, 2); }\n' >"$PROJ/a.c"
+  printf '#include "inl.h"\nunsigned fb(unsigned x) { unsigned y = mix(x, 3); return mix(y, x); }\n' >"$PROJ/b.c"
+  # __FILE__ and a macro, each longer than its expansion or shorter, with
+  # code after them on the same line: -g records that code's column.
+  cat >"$PROJ/where.c" <<'EOF'
+#define TWICE(x) ((x) + (x))
+const char *where(void) { static const char f[] = __FILE__; return f; }
+int line(int a) { int b = TWICE(a); return b + __LINE__; }
+EOF
+  cat >"$PROJ/sub/deep.c" <<'EOF'
+#include <string.h>
+unsigned deep(const char *s) { unsigned n = (unsigned)strlen(__FILE__); return n + (unsigned)strlen(s); }
+EOF
+  for k in 1 2 3 4 5 6 7; do
+    worker "$k" >"$PROJ/w$k.c"
+    calls+="  s += w$k(v, 16);"$'\n'
+  done
+  cat >"$PROJ/main.c" <<EOF
+#include <stdio.h>
+unsigned fa(unsigned), fb(unsigned), deep(const char *);
+const char *where(void);
+int line(int);
+$(for k in 1 2 3 4 5 6 7; do printf 'unsigned w%d(const unsigned *, unsigned);\n' "$k"; done)
+int main(void) {
+  static const unsigned v[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+  unsigned s = fa(1) + fb(2) + deep(where()) + (unsigned)line(3);
+$calls  printf("%u\n", s);
+  return 0;
+}
+EOF
+  # Relative paths only: the tree's own path has a space. -g on some files.
+  # shellcheck disable=SC2016 # make's variables
+  printf '%s\n' 'CC = cc' 'EXTRA =' 'CFLAGS = -O2 -Wall $(EXTRA)' \
+    'OBJS = main.o a.o b.o where.o sub/deep.o w1.o w2.o w3.o w4.o w5.o w6.o w7.o' \
+    'prog: $(OBJS)' $'\t$(CC) $(CFLAGS) -static -o $@ $(OBJS)' \
+    'a.o where.o sub/deep.o: CFLAGS += -g' \
+    '%.o: %.c inl.h' $'\t$(CC) $(CFLAGS) -c $< -o $@' \
+    'clean:' $'\trm -f prog $(OBJS)' >"$PROJ/Makefile"
+}
+write_project
+check "the project has 12 C files" test "$(find "$PROJ" -name '*.c' | wc -l)" = 12
+
+# sums FILE: the sha256 of every object and of the program, by name.
+sums() {
+  (cd "$PROJ" && find . \( -name '*.o' -o -name prog \) -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) >"$1"
+}
+
+# jobs_served HOST: COMPILE_OK lines in HOST's distccd log so far.
+jobs_served() { grep -c 'COMPILE_OK' "${FARM_STATE[$1]}/distccd.log" || true; }
+
+# client NAME [VAR=VALUE...] CMD...: CMD in the client's namespace with the
+# cross compiler in PATH and distcc's client settings, the three hosts, a
+# fresh DISTCC_DIR (no host's lock or backoff carried over); distcc's
+# messages in SCRATCH/client-NAME.log.
+# shellcheck disable=SC2317 # called through build and check
+client() {
+  local dir="$SCRATCH/client-$1"
+  shift
+  rm -rf "$dir" "$dir.log"
+  mkdir "$dir"
+  farm_in c env PATH="$CROSS/bin:$PATH" DISTCC_DIR="$dir" \
+    DISTCC_HOSTS="${FARM_ADDR[h1]}/2 ${FARM_ADDR[h2]}/2 ${FARM_ADDR[h3]}/2" DISTCC_NO_REWRITE_CROSS=1 \
+    DISTCC_SKIP_LOCAL_RETRY=1 DISTCC_IO_TIMEOUT=60 DISTCC_LOG="$dir.log" "$@"
+}
+
+# build NAME MAKE-ARG...: make clean, then the project built; its output in
+# SCRATCH/NAME.log, the sums in SCRATCH/NAME.sums, the seconds in TOOK.
+build() {
+  local name=$1 start=$SECONDS rc=0
+  shift
+  make -s -C "$PROJ" clean
+  "$@" >"$SCRATCH/$name.log" 2>&1 || rc=$?
+  TOOK=$((SECONDS - start))
+  sums "$SCRATCH/$name.sums"
+  return "$rc"
+}
+SAME_BITS=(EXTRA=-no-integrated-cpp)
+
+# The reference: a local build of the same tree at the same path.
+if build local env PATH="$CROSS/bin:$PATH" make -C "$PROJ" -j2 CC="$GCC" "${SAME_BITS[@]}"; then
+  ok "a local build of the project (${TOOK} s)"
+else
+  not_ok "a local build of the project"; tail -n 20 "$SCRATCH/local.log" | sed 's/^/#   /'
+fi
+
+# --- through the farm: every host serves, the same bits -----------------------------------
+declare -A before=()
+for h in "${HOSTS[@]}"; do before[$h]=$(jobs_served "$h"); done
+bytes_before=$(for h in "${HOSTS[@]}"; do farm_bytes "$h"; done)
+# No fallback: every object must come from the farm.
+if build farm client farm DISTCC_FALLBACK=0 make -C "$PROJ" -j6 CC="distcc $GCC" "${SAME_BITS[@]}"; then
+  ok "make -j6 through the three hosts (${TOOK} s)"
+else
+  not_ok "make -j6 through the three hosts"; tail -n 20 "$SCRATCH/farm.log" | sed 's/^/#   /'
+fi
+total=0
+for h in "${HOSTS[@]}"; do
+  n=$(($(jobs_served "$h") - before[$h]))
+  total=$((total + n))
+  check "$h (${FARM_ADDR[$h]}) served jobs ($n)" test "$n" -gt 0
+done
+check "every object was compiled by the farm ($total COMPILE_OK for 12 files)" test "$total" = 12
+check "farm build: objects and program sha256-identical to the local build" diff "$SCRATCH/local.sums" "$SCRATCH/farm.sums"
+# The network's share, from the hosts' interface counters (host received /
+# sent, per job; the preprocessed files sum to the first).
+i_bytes=$(cd "$PROJ" && for f in *.c sub/*.c; do "$CROSS/bin/$GCC" -O2 -E "$f"; done | wc -c)
+paste <(printf '%s\n' "$bytes_before") <(for h in "${HOSTS[@]}"; do farm_bytes "$h"; done) |
+  awk -v n="$total" -v i="$i_bytes" '{ rx += $3 - $1; tx += $4 - $2 }
+    END { printf "# network: hosts received %d B and sent %d B for %d jobs (%d B / %d B a job; the .i files: %d B in all)\n", rx, tx, n, rx / n, tx / n, i }'
+
+# Without -no-integrated-cpp, the control: a -g object through the farm
+# differs from the local one (the column of the code after __FILE__ or a
+# macro, in .debug_line; see the header).
+# shellcheck disable=SC2317 # called through check
+control_columns() {
+  (cd "$PROJ" && "$CROSS/bin/$GCC" -O2 -g -c where.c -o where-local.o)
+  (cd "$PROJ" && client columns DISTCC_FALLBACK=0 distcc "$GCC" -O2 -g -c where.c -o where-farm.o)
+  test -s "$PROJ/where-farm.o"
+  ! cmp -s "$PROJ/where-local.o" "$PROJ/where-farm.o"
+}
+check "control: without -no-integrated-cpp a -g object compiled by the farm differs from the local one" control_columns
+rm -f "$PROJ"/where-*.o
+
+# --- a client the hosts do not allow --------------------------------------------------------
+# One job, no fallback, from the outsider's address, then from the client's.
+# shellcheck disable=SC2317 # called through check
+outsider_refused() {
+  local n=$1 rc=0
+  mkdir -p "$SCRATCH/distcc-dir.x"
+  (cd "$PROJ" && farm_in x env PATH="$CROSS/bin:$PATH" DISTCC_DIR="$SCRATCH/distcc-dir.x" \
+    DISTCC_HOSTS="${FARM_ADDR[h1]}" DISTCC_FALLBACK=0 DISTCC_NO_REWRITE_CROSS=1 DISTCC_IO_TIMEOUT=30 \
+    distcc "$GCC" -O2 -c a.c -o refused.o) || rc=$?
+  echo "distcc exit $rc"
+  [ "$rc" != 0 ] && [ ! -e "$PROJ/refused.o" ] && [ "$(jobs_served h1)" = "$n" ]
+}
+check "a client at ${FARM_ADDR[x]} (not allowed) is refused: no object, no job on h1" outsider_refused "$(jobs_served h1)"
+check "h1's socat.log records the refused connection" grep -q "refusing connection from AF=2 ${FARM_ADDR[x]}:" \
+  "${FARM_STATE[h1]}/socat.log"
+# shellcheck disable=SC2317 # called through check
+client_served() {
+  local n=$1
+  (cd "$PROJ" && client allowed DISTCC_HOSTS="${FARM_ADDR[h1]}" DISTCC_FALLBACK=0 distcc "$GCC" -O2 -c a.c -o allowed.o)
+  [ -s "$PROJ/allowed.o" ] && [ "$(jobs_served h1)" = $((n + 1)) ]
+}
+check "control: the same job from the allowed client (${FARM_ADDR[c]}) is served by h1" client_served "$(jobs_served h1)"
+rm -f "$PROJ/refused.o" "$PROJ/allowed.o"
+
+# --- a host killed in the middle ----------------------------------------------------------
+# make runs in the background; once h2 holds a connection (more processes in
+# its namespace than its listener), everything in h2's namespace is killed:
+# the machine is gone, mid-job.
+pids_in() { ip netns pids "$(farm_ns "$1")" | wc -l; }
+killed_build() {
+  local rc=0 start=$SECONDS deadline=$((SECONDS + 120)) make_pid
+  KILLED=no
+  build killed client killed make -C "$PROJ" -j6 CC="distcc $GCC" "${SAME_BITS[@]}" &
+  make_pid=$!
+  while kill -0 "$make_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+    if [ "$(pids_in h2)" -gt 1 ]; then
+      farm_kill h2
+      KILLED=yes
+      break
+    fi
+    sleep 0.05
+  done
+  wait "$make_pid" || rc=$?
+  TOOK=$((SECONDS - start))
+  return "$rc"
+}
+if killed_build; then ok "h2 killed mid-build (killed: $KILLED): the build completes (${TOOK} s)"
+else not_ok "h2 killed mid-build (killed: $KILLED): the build failed"; tail -n 20 "$SCRATCH/killed.log" | sed 's/^/#   /'; fi
+check "h2 was killed while it held a job" test "$KILLED" = yes
+check "h2's namespace has no process left" test "$(pids_in h2)" = 0
+KLOG="$SCRATCH/client-killed.log"
+# redone: each job that failed on h2 (a distcc process that logged an
+# error after "exec on" h2), and where it went next: "FILE:HOST" for another
+# host, "FILE:locally", or "FILE:-" when it was not done again.
+redone() {
+  local pid last file h2=${FARM_ADDR[h2]//./\\.}
+  while read -r pid; do
+    grep -q "^distcc\[$pid\] .*ERROR" "$KLOG" || continue
+    file=$(grep -m1 "^distcc\[$pid\] exec on " "$KLOG" | sed 's/.* -c \([^ ]*\) .*/\1/')
+    last=$(grep -E "^distcc\[$pid\] (exec on |.*running locally)" "$KLOG" | tail -n 1)
+    case $last in
+      *"exec on ${FARM_ADDR[h2]}/"*) printf '%s:-\n' "$file" ;;
+      *'exec on '*) last=${last#*exec on }; printf '%s:%s\n' "$file" "${last%%/*}" ;;
+      *) printf '%s:locally\n' "$file" ;;
+    esac
+  done < <(sed -n "s|^distcc\[\([0-9]*\)\] exec on $h2/.*|\1|p" "$KLOG" | sort -u)
+}
+REDONE=$(redone)
+check "the jobs h2 held failed on the client and were done again: $(tr '\n' ' ' <<<"$REDONE")" \
+  test -n "$REDONE" -a "$(grep -c ':-$' <<<"$REDONE")" = 0
+check "killed-host build: objects and program sha256-identical to the local build" \
+  diff "$SCRATCH/local.sums" "$SCRATCH/killed.sums"
+# (this farm's sandboxes only: they bind this test's compiler)
+sleep 1
+if pgrep -f "^bwrap .*--ro-bind $CROSS /crossboot/toolchain" >/dev/null; then not_ok "a job sandbox is left running"
+else ok "no job sandbox left running"; fi
+finish
