@@ -276,7 +276,7 @@ else
   else not_ok "a second --fetch-only waits for the first"; show "$SCRATCH/term2.out"; kill "$two" 2>/dev/null || true; fi
   stops_at_term "SIGTERM during a --fetch-only download" "$one" "$SCRATCH/term.out"
   # The server finds the connection gone when curl has gone.
-  wait_for 2 grep -q "^cut /slow/60/" "$SCRATCH/requests" || true
+  wait_for 15 grep -q "^cut /slow/60/" "$SCRATCH/requests" || true
   check "SIGTERM: curl is gone too" test "$(requests "^cut /slow/60/")" = 1
   check "SIGTERM: no partial download left" test -z "$(leftovers "$TERM_SRC")"
 fi
