@@ -68,9 +68,8 @@ parse_args() {
     help h flag' opts_parse "$@"
   for i in "${!OPT_NAMES[@]}"; do
     v=${OPT_VALUES[i]}
+    ! kernel_option "${OPT_NAMES[i]}" "$v" || continue
     case ${OPT_NAMES[i]} in
-      target) [ -n "$v" ] || die "--target needs a name (targets/)"; TARGET=$v ;;
-      distro) [ -n "$v" ] || die "--distro needs a name"; DISTRO=$v ;;
       nohz-full) [[ $v =~ ^[1-9][0-9]*(-[0-9]+)?$ ]] || die "--nohz-full takes CPUS like 1-3"; NOHZ=$v ;;
       timeout) [[ $v =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; TIMEOUT=$v ;;
       cpu) [ -n "$v" ] || die "--cpu needs a qemu CPU model"; CPU=$v ;;

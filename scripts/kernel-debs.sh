@@ -73,9 +73,8 @@ parse_args() {
     help h flag' opts_parse "$@"
   for i in "${!OPT_NAMES[@]}"; do
     v=${OPT_VALUES[i]}
+    ! kernel_option "${OPT_NAMES[i]}" "$v" || continue
     case ${OPT_NAMES[i]} in
-      target) [ -n "$v" ] || die "--target needs a name (targets/)"; TARGET=$v ;;
-      distro) [ -n "$v" ] || die "--distro needs a name"; DISTRO=$v ;;
       size) [[ $v == test || $v == full ]] || die "--size is test or full"; SIZE=$v ;;
       jobs) [[ $v =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a positive number"; JOBS=$v ;;
       fragment) [ -n "$v" ] || die "--fragment needs a file"; fragment_check "$v"; FRAGMENTS+=("$(realpath "$v")") ;;

@@ -66,3 +66,22 @@ in_empty_root() {
   if [ "$(id -u)" = 0 ]; then env -i "$chroot" "$root" "$@"
   else env -i "$(command -v unshare)" -r "$chroot" "$root" "$@"; fi
 }
+
+# unpack_image_and_cross OUT: the system image and a cross compiler tarball
+# from OUT (out/ARCH) checked and extracted under SCRATCH (a path with a
+# space); sets IMG and CROSS. Ends the test when either is missing.
+unpack_image_and_cross() {
+  local out=$1 img_tar cross_tar unpacked
+  img_tar="$out/system-image-aarch64.tar.xz"
+  cross_tar="$out/cross-compiler-aarch64.tar.xz"
+  [ -s "$cross_tar" ] || cross_tar="$out/cross-package/cross-compiler-aarch64.tar.xz"
+  check "system image tarball exists" test -s "$img_tar"
+  check "a cross compiler tarball exists (${cross_tar#"$out"/})" test -s "$cross_tar"
+  [ "$FAILED" = 0 ] || finish
+  unpacked="$SCRATCH/un packed"
+  mkdir "$unpacked"
+  tar -xf "$img_tar" -C "$unpacked"
+  tar -xf "$cross_tar" -C "$unpacked"
+  IMG="$unpacked/system-image-aarch64"
+  CROSS="$unpacked/cross-compiler-aarch64"
+}

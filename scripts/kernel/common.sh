@@ -26,6 +26,16 @@ tickless_fragment() {
   fi
 }
 
+# kernel_option NAME VALUE: an option both kernel scripts take (--target,
+# --distro) set from opts_parse's NAME and VALUE; fails for any other NAME.
+kernel_option() {
+  case $1 in
+    target) [ -n "$2" ] || die "--target needs a name (targets/)"; TARGET=$2 ;;
+    distro) [ -n "$2" ] || die "--distro needs a name"; DISTRO=$2 ;;
+    *) return 1 ;;
+  esac
+}
+
 # kernel_load_target NAME: targets/NAME (load_target, scripts/settings.sh)
 # and the kernel path's targets/kernel/NAME.
 kernel_load_target() {

@@ -51,18 +51,7 @@ farm_reap_stale
 
 # (CROSSBOOT_TEST_OUT: another out/ARCH directory holding the tarballs)
 OUT=${CROSSBOOT_TEST_OUT:-$TOP/out/aarch64}
-IMG_TAR="$OUT/system-image-aarch64.tar.xz"
-CROSS_TAR="$OUT/cross-compiler-aarch64.tar.xz"
-[ -s "$CROSS_TAR" ] || CROSS_TAR="$OUT/cross-package/cross-compiler-aarch64.tar.xz"
-check "system image tarball exists" test -s "$IMG_TAR"
-check "a cross compiler tarball exists (${CROSS_TAR#"$OUT"/})" test -s "$CROSS_TAR"
-[ "$FAILED" = 0 ] || finish
-UNPACKED="$SCRATCH/un packed"
-mkdir "$UNPACKED"
-tar -xf "$IMG_TAR" -C "$UNPACKED"
-tar -xf "$CROSS_TAR" -C "$UNPACKED"
-IMG="$UNPACKED/system-image-aarch64"
-CROSS="$UNPACKED/cross-compiler-aarch64"
+unpack_image_and_cross "$OUT"
 GCC=$(sed -n 's/^TRIPLET=//p' "$IMG/target.conf")-gcc
 
 # --- the farm ------------------------------------------------------------------------

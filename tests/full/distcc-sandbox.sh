@@ -36,18 +36,7 @@ if [ "$(id -u)" != 0 ]; then skip "distcc sandbox" "needs root (the control daem
 # The image and a cross compiler, extracted under a path with a space. The
 # release compiler is static; the cross stage's package links this host's
 # libc, so the sandbox must bind its libraries (both are the product's cases).
-IMG_TAR="$OUT/system-image-aarch64.tar.xz"
-CROSS_TAR="$OUT/cross-compiler-aarch64.tar.xz"
-[ -s "$CROSS_TAR" ] || CROSS_TAR="$OUT/cross-package/cross-compiler-aarch64.tar.xz"
-check "system image tarball exists" test -s "$IMG_TAR"
-check "a cross compiler tarball exists (${CROSS_TAR#"$OUT"/})" test -s "$CROSS_TAR"
-[ "$FAILED" = 0 ] || finish
-UNPACKED="$SCRATCH/un packed"
-mkdir "$UNPACKED"
-tar -xf "$IMG_TAR" -C "$UNPACKED"
-tar -xf "$CROSS_TAR" -C "$UNPACKED"
-IMG="$UNPACKED/system-image-aarch64"
-CROSS="$UNPACKED/cross-compiler-aarch64"
+unpack_image_and_cross "$OUT"
 TRIPLET=$(sed -n 's/^TRIPLET=//p' "$IMG/target.conf")
 GCC="$TRIPLET-gcc"
 

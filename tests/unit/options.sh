@@ -19,23 +19,8 @@ fi
 . "$TOP/scripts/lib/options.sh"
 
 # build.sh's options.
-BUILD_SPEC='
-  # long        short kind
-  list-targets  -     flag
-  list-distros  -     flag
-  list-stages   -     flag
-  distro        -     value
-  rebuild       -     value
-  jobs          j     value
-  cache         -     value
-  out           -     value
-  fetch-only    -     flag
-  offline       -     flag
-  no-install    -     flag
-  dry-run       -     flag
-  gc            -     flag
-  version       -     flag
-  help          h     flag'
+# build.sh's own declaration (build.sh defines without running when sourced).
+BUILD_SPEC=$(bash -c '. "$1/build.sh"; printf "%s" "$BUILD_OPTIONS"' _ "$TOP")
 
 # show ARGS...: parse ARGS with build.sh's options; print NAME=[VALUE] for each
 # option, then [OPERAND] for each operand.
