@@ -139,45 +139,21 @@ scoped() { local OPT_NAMES OPT_VALUES POSITIONAL; OPT_SPEC='keep - flag' opts_pa
 scoped
 [ -z "${OPT_NAMES+set}${POSITIONAL+set}" ] && ok "results can be local to the caller" || not_ok "results can be local to the caller"
 
-# build.sh's parse_args as it would use the module (the report's example).
-build_like() (
-  JOBS=8 CACHE=default FETCH_ONLY=0 OFFLINE=0 NO_INSTALL=0 DRY_RUN=0 GC=0 DISTRO=focal OUT=''
-  declare -A REBUILD=()
-  OPT_SPEC=$BUILD_SPEC OPT_CMD=./build.sh
-  opts_parse "$@"
-  local i v
-  for i in "${!OPT_NAMES[@]}"; do
-    v=${OPT_VALUES[i]}
-    case ${OPT_NAMES[i]} in
-      list-targets) echo "(targets)"; exit 0 ;;
-      list-distros) echo "(distros)"; exit 0 ;;
-      list-stages) echo "(stages)"; exit 0 ;;
-      distro) [ -n "$v" ] || die "--distro needs a name"; DISTRO=$v ;;
-      rebuild) [ -n "$v" ] || die "--rebuild needs a stage"; REBUILD[$v]=1 ;;
-      jobs) [[ $v =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"; JOBS=$v ;;
-      cache) [ -n "$v" ] || die "--cache needs a directory"; CACHE=$v ;;
-      out) [ -n "$v" ] || die "--out needs a directory"; OUT=$v ;;
-      fetch-only) FETCH_ONLY=1 ;;
-      offline) OFFLINE=1 ;;
-      no-install) NO_INSTALL=1 ;;
-      dry-run) DRY_RUN=1 ;;
-      gc) GC=1 ;;
-      version) echo "(version)"; exit 0 ;;
-      help) echo "(usage)"; exit 0 ;;
-    esac
-  done
-  [ ${#POSITIONAL[@]} -ge 1 ] || die "usage: ./build.sh [options] TARGET [STAGE]"
-  [ ${#POSITIONAL[@]} -le 2 ] || die "too many arguments: ${POSITIONAL[*]}"
-  printf 'target=%s want=%s jobs=%s cache=%s out=%s distro=%s rebuild=%s flags=%s\n' "${POSITIONAL[0]}" \
-    "${POSITIONAL[1]:-default}" "$JOBS" "$CACHE" "$OUT" "$DISTRO" "$(printf '%s\n' "${!REBUILD[@]}" | sort | paste -sd,)" \
-    "$FETCH_ONLY$OFFLINE$NO_INSTALL$DRY_RUN$GC"
-)
-[ "$(build_like -j4 --cache=/c --rebuild gcc --out '/o x' --rebuild=musl --distro jammy --no-install --dry-run --gc aarch64 gcc)" = \
-  'target=aarch64 want=gcc jobs=4 cache=/c out=/o x distro=jammy rebuild=gcc,musl flags=00111' ] &&
-  ok "build.sh-style parse_args" || not_ok "build.sh-style parse_args"
-[ "$(build_like --fetch-only --offline --list-stages aarch64)" = '(stages)' ] && ok "build.sh-style --list-stages" ||
-  not_ok "build.sh-style --list-stages"
-check "build.sh-style: the caller checks values" refused build_like "--jobs needs a positive number" -j=4 aarch64
+# build.sh's own parse_args (build.sh defines without running when sourced).
+build_like() {
+  bash -c '. "$1/build.sh"; shift; parse_args "$@"
+    printf "target=%s want=%s jobs=%s cache=%s out=%s distro=%s rebuild=%s flags=%s\n" "$TARGET" "$WANT" \
+      "$JOBS" "$CACHE" "$OUT_ROOT" "$DISTRO" "$(printf "%s\n" "${!REBUILD[@]}" | sort | paste -sd,)" \
+      "$FETCH_ONLY$OFFLINE$NO_INSTALL$DRY_RUN$GC"' _ "$TOP" "$@"
+}
+
+[ "$(build_like -j4 --cache=/c --rebuild host-libs --out '/o x' --rebuild=cross --distro jammy --no-install --dry-run aarch64 cross)" = \
+  'target=aarch64 want=cross jobs=4 cache=/c out=/o x distro=jammy rebuild=cross,host-libs flags=00110' ] &&
+  ok "build.sh's parse_args: every form together" || not_ok "build.sh's parse_args: $(build_like -j4 --cache=/c --rebuild host-libs --out '/o x' --rebuild=cross --distro jammy --no-install --dry-run aarch64 cross 2>&1)"
+[ "$(build_like --gc aarch64 | grep -o 'want=[a-z]*')" = want=all ] && ok "build.sh's parse_args: --gc keeps every stage's current result" ||
+  not_ok "build.sh --gc: $(build_like --gc aarch64 2>&1)"
+check "build.sh's --list-stages prints the stages" bash -c '"$1/build.sh" --fetch-only --list-stages aarch64 | grep -q "^cross "' _ "$TOP"
+check "build.sh: the caller checks values" refused build_like "--jobs needs a positive number, not '=4'" -j=4 aarch64
 
 # --- control: the old parser (build.sh's `--cache) CACHE=$2; shift`) took the
 # next option as the value, so the checks above can fail.
