@@ -92,7 +92,7 @@ run_as() {
 # sandbox configuration back.
 own_dir() {
   # Several hosts started at once from one image may race to make it.
-  [ -e "$1" ] || [ -L "$1" ] || mkdir -m 700 "$1" 2>/dev/null || [ -e "$1" ] || [ -L "$1" ] || die "cannot make $1"
+  mkdir -m 700 "$1" 2>/dev/null || [ -e "$1" ] || [ -L "$1" ] || die "cannot make $1"
   dir_is_own "$1" || die "$1 must be a directory of this user's that only it can write (not a link)"
 }
 
