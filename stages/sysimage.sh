@@ -5,11 +5,11 @@
 # busybox, bash and the distcc client in an initramfs with sysimage/init,
 # the native compiler's squashfs image beside it, and for the host
 # run-emulator.sh, dev-environment.sh, distcc-host.sh, the per-job distcc
-# sandbox (distcc-sandbox.sh) and a static distccd (built by host-cc, so it
+# sandbox (distcc-sandbox.sh) and the distccd stage's static distccd (it
 # runs on any x86_64 Linux). Packaged, relocatable, as
 # system-image-ARCH.tar.xz with its sources.
 STAGE_SUMMARY="the arm64 system image for qemu, with distcc to the host"
-STAGE_DEPS="cross host-cc native-package"
+STAGE_DEPS="cross distccd native-package"
 STAGE_SOURCES="linux busybox bash distcc"
 STAGE_RECIPES="busybox bash distcc tarball"
 STAGE_INPUTS="sysimage scripts/kernel/settings.sh"
@@ -18,11 +18,10 @@ STAGE_EXPORT=flat
 . "$TOP/scripts/kernel/settings.sh"
 
 stage_build() {
-  local name="system-image-$TARGET_ARCH" cross hostcc
+  local name="system-image-$TARGET_ARCH" cross
   local img="$STAGE_WORK/$name" root="$STAGE_WORK/root"
   cross=$(dep_dir cross)
-  hostcc=$(dep_dir host-cc)
-  export PATH="$cross/bin:$hostcc/bin:$PATH"
+  export PATH="$cross/bin:$PATH"
   mkdir -p "$img/bin" "$root"
   sysimage_kernel "$img/Image"
   busybox_build "$root"
@@ -30,9 +29,7 @@ stage_build() {
   distcc_build "$TARGET_TRIPLET" "$STAGE_WORK/distcc-target"
   install -m 755 -s --strip-program="$TARGET_TRIPLET-strip" "$STAGE_WORK/distcc-target/usr/bin/distcc" \
     "$root/usr/bin/distcc"
-  distcc_build x86_64-linux-musl "$STAGE_WORK/distcc-host"
-  install -m 755 -s --strip-program=x86_64-linux-musl-strip "$STAGE_WORK/distcc-host/usr/bin/distccd" \
-    "$img/bin/distccd"
+  install -m 755 "$(dep_dir distccd)/bin/distccd" "$img/bin/distccd"
   sysimage_initramfs "$root" "$img/initramfs.cpio.gz"
   cp "$(dep_dir native-package)/native-compiler-$TARGET_ARCH.sqf" "$img/"
   install -m 755 "$TOP/sysimage/run-emulator.sh" "$TOP/sysimage/dev-environment.sh" \
@@ -44,11 +41,13 @@ stage_build() {
   package_sources "$STAGE_OUT/$name-sources"
 }
 
-# What run-emulator.sh needs to know about the target (from targets/ARCH).
+# What run-emulator.sh needs to know about the target (from targets/ARCH),
+# and the image's layout for the distcc scripts (sysimage/distcc-state.sh):
+# distccd in bin/, the cross compiler extracted beside the image.
 sysimage_settings() {
-  printf '%s\n' "# read by run-emulator.sh and dev-environment.sh" "ARCH=$TARGET_ARCH" \
+  printf '%s\n' "# read by run-emulator.sh, dev-environment.sh and distcc-host.sh" "ARCH=$TARGET_ARCH" \
     "TRIPLET=$TARGET_TRIPLET" "GNU_TRIPLET=$TARGET_GNU_TRIPLET" "QEMU=$TARGET_QEMU_SYSTEM" "MACHINE=$TARGET_QEMU_MACHINE" \
-    "CPU=$TARGET_QEMU_CPU" "CONSOLE=$TARGET_CONSOLE"
+    "CPU=$TARGET_QEMU_CPU" "CONSOLE=$TARGET_CONSOLE" "DISTCCD=bin/distccd" "CROSS_DEFAULT=../cross-compiler-$TARGET_ARCH"
 }
 
 # sysimage_kernel OUT: the kernel image, its settings checked.
