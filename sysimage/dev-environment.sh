@@ -45,7 +45,7 @@ done
 
 sandbox_tools
 find_cross
-new_state
+new_state "$HERE/distcc"
 JOBS=${JOBS:-$(nproc)}
 write_sandbox_conf "$JOBS"
 say "compile jobs in a sandbox each, $JOBS at once, compiler $CROSS (log: $STATE/distccd.log)"

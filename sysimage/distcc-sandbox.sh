@@ -78,12 +78,44 @@ fi
 # toolchain), SANDBOX_RUN_AS (setpriv's
 # arguments to leave root, when started by root), SANDBOX_JOBS,
 # SANDBOX_CPU_SECONDS, SANDBOX_MEM_MB, SANDBOX_SCRATCH_MB, SANDBOX_FILES,
-# SANDBOX_WALL_SECONDS, SANDBOX_PROCS.
-SANDBOX_RO=() SANDBOX_COMPILERS=() SANDBOX_RUN_AS=()
+# SANDBOX_WALL_SECONDS, SANDBOX_PROCS, SANDBOX_ALLOW (the client networks,
+# ADDR/BITS; empty: not checked).
+SANDBOX_RO=() SANDBOX_COMPILERS=() SANDBOX_RUN_AS=() SANDBOX_ALLOW=()
 # shellcheck source=/dev/null
 . "$CONF"
 : "${SANDBOX_TOOLCHAIN:?} ${SANDBOX_DISTCCD:?} ${SANDBOX_JOBS:?} ${SANDBOX_CPU_SECONDS:?} ${SANDBOX_MEM_MB:?}"
 : "${SANDBOX_SCRATCH_MB:?} ${SANDBOX_FILES:?} ${SANDBOX_WALL_SECONDS:?} ${SANDBOX_PROCS:?}"
+
+# ipv4_int ADDR: ADDR (dotted quad) as a number in IPV4_INT; 1 if it is none.
+# (No subshells: this runs once per connection.)
+ipv4_int() {
+  [[ $1 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] || return 1
+  local a=$((10#${BASH_REMATCH[1]})) b=$((10#${BASH_REMATCH[2]})) c=$((10#${BASH_REMATCH[3]})) d=$((10#${BASH_REMATCH[4]}))
+  ((a <= 255 && b <= 255 && c <= 255 && d <= 255)) || return 1
+  IPV4_INT=$(((a << 24) | (b << 16) | (c << 8) | d))
+}
+
+# peer_allowed ADDR: ADDR is in one of SANDBOX_ALLOW's networks (ADDR/BITS).
+peer_allowed() {
+  local net peer mask
+  ipv4_int "$1" || return 1
+  peer=$IPV4_INT
+  for net in "${SANDBOX_ALLOW[@]}"; do
+    ipv4_int "${net%/*}" || continue
+    mask=$(((0xffffffff << (32 - ${net#*/})) & 0xffffffff))
+    if (((peer & mask) == (IPV4_INT & mask))); then return 0; fi
+  done
+  return 1
+}
+
+# A listening compile host (distcc-host.sh) lists the client networks it
+# accepts: socat can filter on one range only, so each connection's peer
+# (socat's SOCAT_PEERADDR) is checked here against all of them, before
+# anything else is done for it. qemu's forwards (dev-environment.sh) list
+# none: the guest is the only client.
+if [ "$CHECK" = 0 ] && [ ${#SANDBOX_ALLOW[@]} -gt 0 ] && ! peer_allowed "${SOCAT_PEERADDR:-}"; then
+  die "refused: ${SOCAT_PEERADDR:-a client of unknown address} is not in the allowed networks (${SANDBOX_ALLOW[*]})"
+fi
 
 # bwrap_args PROGRAM...: bubblewrap's arguments for one job running
 # PROGRAM, in BWRAP; the command list in CMDLIST. (No subshells: this runs

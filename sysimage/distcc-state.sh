@@ -2,8 +2,15 @@
 # Sourced by dev-environment.sh and distcc-host.sh: the cross compiler, the
 # state directory and the configuration of distcc-sandbox.sh (the per-job
 # sandbox every compile from the guest or a farm client runs in).
-# Needs HERE (the image directory), ARCH and TRIPLET (target.conf), and
-# PROG (the script's name, for messages).
+# Needs HERE (the directory of these scripts), ARCH and TRIPLET
+# (target.conf), and PROG (the script's name, for messages).
+#
+# The scripts live in two layouts, and target.conf (written by each
+# packager) says which, relative to HERE: DISTCCD, the static distccd, and
+# CROSS_DEFAULT, the cross compiler when --cross is not given.
+#   system image (system-image-ARCH/):         bin/distccd, ../cross-compiler-ARCH
+#   release tarball (libexec/crossboot/):      distccd, ../.. (the tarball itself)
+# Without them (an older target.conf), the system image's.
 
 die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 2; }
 say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
@@ -19,8 +26,16 @@ JOB_TIME=1800    # seconds of wall time for the whole job
 JOB_PROCS=64     # processes of one job at once
 
 # CROSS (--cross) and JOBS (--jobs, default: this host's CPUs), the same in
-# every script.
-CROSS='' JOBS=''
+# every script; ALLOW: the client networks a listening host accepts
+# (distcc-host.sh --allow; the sandbox checks each connection's peer).
+CROSS='' JOBS='' ALLOW=()
+
+# The versioned glibc-mode names a job may ask for: Debian-style rules ask
+# for one (focal's kernel: gcc ?= gcc-9, so CC=aarch64-linux-gnu-gcc-9) and
+# distcc sends the name it was called by. The same compiler: ccwrap ignores
+# the version. The build chroot has the same names (stages/build-chroot.sh,
+# CHROOT_GCC_VERSIONS; tests/unit/kernel-distcc.sh holds them equal).
+GNU_GCC_VERSIONS="9 10 11 12"
 
 # common_option OPTION VALUE: --cross, --jobs or a --job-* limit, set; 1
 # when OPTION is none of them, dies on a bad value.
@@ -37,14 +52,19 @@ common_option() {
   printf -v "$var" '%s' "$2"
 }
 
+# distccd_path, cross_beside: the layout's distccd and default compiler
+# directory (see the top).
+distccd_path() { printf '%s\n' "$HERE/${DISTCCD:-bin/distccd}"; }
+cross_beside() { printf '%s\n' "$HERE/${CROSS_DEFAULT:-../cross-compiler-$ARCH}"; }
+
 # find_cross: the cross compiler's top directory, in CROSS (CROSS or
-# $CROSSBOOT_CROSS if set, else beside the image, else the triplet's gcc in
-# PATH).
+# $CROSSBOOT_CROSS if set, else the layout's (beside the image, or the
+# release tarball itself), else the triplet's gcc in PATH).
 find_cross() {
   local gcc
   CROSS=${CROSS:-${CROSSBOOT_CROSS:-}}
-  if [ -z "$CROSS" ] && [ -x "$HERE/../cross-compiler-$ARCH/bin/$TRIPLET-gcc" ]; then
-    CROSS="$HERE/../cross-compiler-$ARCH"
+  if [ -z "$CROSS" ] && [ -x "$(cross_beside)/bin/$TRIPLET-gcc" ]; then
+    CROSS=$(cross_beside)
   fi
   if [ -z "$CROSS" ] && gcc=$(command -v "$TRIPLET-gcc"); then
     CROSS=$(dirname "$(dirname "$(readlink -f "$gcc")")")
@@ -112,17 +132,56 @@ safe_path() {
   done
 }
 
-# new_state: a fresh state directory for this run in STATE, under
-# $HERE/distcc (mode 700): its files are created here, never reused, so
-# nothing planted there by a job or another user is followed. Started by
-# root, which then runs this image's scripts for every job, the image's
-# directory must be one no one else can change.
+# default_state_root: where distcc-host.sh keeps its runs without --state:
+# distcc/ beside these scripts when it is there or can be made there and
+# is not inside the compiler's directory; else
+# $XDG_STATE_HOME/crossboot-compile-host (~/.local/state/...): the release
+# tarball's scripts are inside its compiler, which every job sees whole
+# (read-only), so its logs and configuration would be in every job's view;
+# and an install someone else owns (a root-owned /opt) is not writable.
+# Needs CROSS (find_cross).
+default_state_root() {
+  local d="$HERE/distcc" base
+  if [ -e "$d" ] || [ -L "$d" ] || { [ -w "$HERE" ] && ! inside_cross "$HERE"; }; then
+    printf '%s\n' "$d"
+    return
+  fi
+  base=${XDG_STATE_HOME:-}
+  # (the XDG specification: a relative path is invalid, ignore it)
+  [[ $base == /* ]] || base="${HOME:?"HOME is not set: pass --state DIR"}/.local/state"
+  printf '%s\n' "$base/crossboot-compile-host"
+}
+
+# inside_cross PATH: PATH is the compiler's directory or inside it (what
+# every job sees).
+inside_cross() {
+  local p
+  p=$(readlink -f "$1") || return 1
+  [ -n "${CROSS:-}" ] && [[ $p/ == "$CROSS"/* ]]
+}
+
+# new_state ROOT: a fresh state directory for this run in STATE, under
+# ROOT (dev-environment.sh: $HERE/distcc; distcc-host.sh: --state or
+# default_state_root; made mode 700, its parent too when missing):
+# its files are created here, never reused, so nothing planted there by a
+# job or another user is followed. Started by root, which then runs these
+# scripts for every job and reads the configuration back from ROOT, the
+# scripts' directory and ROOT must be ones no one else can change. ROOT is
+# never inside the compiler's directory (every job sees that).
 new_state() {
+  local root=$1
   if [ "$EUID" = 0 ] && ! safe_path "$HERE"; then
     die "started by root, $HERE and the directories above it must belong to root and be writable by no one else (or run this as a normal user)"
   fi
-  own_dir "$HERE/distcc"
-  STATE=$(mktemp -d "$HERE/distcc/run.XXXXXX") || die "cannot make a state directory in $HERE/distcc"
+  # (~/.local/state may not exist yet: made private)
+  [ -d "${root%/*}" ] || (umask 077 && mkdir -p "${root%/*}") || die "cannot make ${root%/*}"
+  own_dir "$root"
+  if [ "$EUID" = 0 ] && ! safe_path "$root"; then
+    die "started by root, the state directory $root and the directories above it must belong to root and be writable by no one else"
+  fi
+  ! inside_cross "$root" ||
+    die "the state directory $root is inside the compiler's directory $CROSS, which every job sees: choose another (--state DIR)"
+  STATE=$(mktemp -d "$root/run.XXXXXX") || die "cannot make a state directory in $root"
   : >"$STATE/distccd.log"
 }
 
@@ -150,10 +209,10 @@ host_libraries() {
 }
 
 # write_sandbox_conf JOBS: STATE/sandbox.conf and JOBS job slots, for the
-# cross compiler CROSS and the image's distccd.
+# cross compiler CROSS, the layout's distccd and the networks in ALLOW.
 write_sandbox_conf() {
-  local jobs=${1:-$(nproc)} n k a ro=() lib comp=()
-  while IFS= read -r lib; do ro+=("$lib"); done < <(host_libraries "$CROSS" "$HERE/bin/distccd")
+  local jobs=${1:-$(nproc)} n k a v ro=() lib comp=()
+  while IFS= read -r lib; do ro+=("$lib"); done < <(host_libraries "$CROSS" "$(distccd_path)")
   for n in cc gcc "$TRIPLET-gcc" "$TRIPLET-cc"; do comp+=("$n=bin/$TRIPLET-gcc"); done
   for n in c++ g++ "$TRIPLET-g++" "$TRIPLET-c++"; do comp+=("$n=bin/$TRIPLET-g++"); done
   # The glibc-mode names (ccwrap) that Debian-style builds use, the
@@ -162,6 +221,9 @@ write_sandbox_conf() {
   if [ -n "${GNU_TRIPLET:-}" ] && [ -e "$CROSS/bin/$GNU_TRIPLET-gcc" ]; then
     for n in gcc cc; do comp+=("$GNU_TRIPLET-$n=bin/$GNU_TRIPLET-gcc"); done
     for n in g++ c++; do comp+=("$GNU_TRIPLET-$n=bin/$GNU_TRIPLET-g++"); done
+    for v in $GNU_GCC_VERSIONS; do
+      comp+=("$GNU_TRIPLET-gcc-$v=bin/$GNU_TRIPLET-gcc" "$GNU_TRIPLET-g++-$v=bin/$GNU_TRIPLET-g++")
+    done
   fi
   mkdir "$STATE/slots"
   for k in $(seq "$jobs"); do : >"$STATE/slots/run.$k"; done
@@ -172,7 +234,8 @@ write_sandbox_conf() {
     printf 'SANDBOX_RO=('; [ ${#ro[@]} = 0 ] || printf ' %q' "${ro[@]}"; printf ' )\n'
     printf 'SANDBOX_COMPILERS=('; printf ' %q' "${comp[@]}"; printf ' )\n'
     printf 'SANDBOX_RUN_AS=('; run_as | while IFS= read -r a; do printf ' %q' "$a"; done; printf ' )\n'
-    printf 'SANDBOX_DISTCCD=%q\n' "$HERE/bin/distccd"
+    printf 'SANDBOX_DISTCCD=%q\n' "$(distccd_path)"
+    printf 'SANDBOX_ALLOW=('; [ ${#ALLOW[@]} = 0 ] || printf ' %q' "${ALLOW[@]}"; printf ' )\n'
     printf 'SANDBOX_JOBS=%s\n' "$jobs"
     printf 'SANDBOX_CPU_SECONDS=%s\nSANDBOX_MEM_MB=%s\nSANDBOX_SCRATCH_MB=%s\n' "$JOB_CPU" "$JOB_MEM" "$JOB_DISK"
     printf 'SANDBOX_FILES=%s\nSANDBOX_WALL_SECONDS=%s\nSANDBOX_PROCS=%s\n' "$JOB_FILES" "$JOB_TIME" "$JOB_PROCS"

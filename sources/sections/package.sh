@@ -6,16 +6,19 @@ RECIPE_NEEDS="tarball"
 # ccwrap's sources (not its README or tests) are built into every package.
 RECIPE_INPUTS="ccwrap/Makefile ccwrap/*.c ccwrap/*.h"
 
-# package_toolchain SRC-DIR HOST-CC LTO-NOTE: SRC-DIR's toolchain with ccwrap
-# (built by HOST-CC) in front of gcc, README, MANIFEST, CMake and Meson files,
-# as STAGE_OUT/cross-compiler-ARCH.tar.xz, with the sources beside it.
+# package_toolchain SRC-DIR HOST-CC LTO-NOTE [EXTRA]: SRC-DIR's toolchain
+# with ccwrap (built by HOST-CC) in front of gcc, README, MANIFEST, CMake and
+# Meson files, as STAGE_OUT/cross-compiler-ARCH.tar.xz, with the sources
+# beside it. EXTRA: a function the stage defines, run with the tree before
+# it is packed (canadian-package adds the compile host).
 package_toolchain() {
-  local src=$1 hostcc=$2 lto_note=$3 name="cross-compiler-$TARGET_ARCH"
+  local src=$1 hostcc=$2 lto_note=$3 extra=${4:-} name="cross-compiler-$TARGET_ARCH"
   local tree="$STAGE_WORK/$name"
   mkdir -p "$tree"
   cp -a "$src/." "$tree/"
   package_ccwrap "$tree" "$hostcc"
   package_files "$tree" "$lto_note"
+  [ -z "$extra" ] || "$extra" "$tree"
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
   package_sources "$STAGE_OUT/$name-sources"
 }

@@ -46,7 +46,7 @@ cp "$(type -P true)" "$CROSS/bin/aarch64-linux-musl-g++"
 STATE=$(bash -c 'set -euo pipefail; HERE=$1 PROG=test; . "$HERE/target.conf"
   . "$HERE/distcc-state.sh"
   CROSS=$2 JOB_CPU=5 JOB_MEM=2048 JOB_DISK=64 JOB_FILES=500 JOB_TIME=120 JOB_PROCS=60
-  sandbox_tools; find_cross; new_state; write_sandbox_conf 2; printf "%s\n" "$STATE"' _ "$IMG" "$CROSS" 2>&1) ||
+  sandbox_tools; find_cross; new_state "$HERE/distcc"; write_sandbox_conf 2; printf "%s\n" "$STATE"' _ "$IMG" "$CROSS" 2>&1) ||
   { not_ok "making the sandbox's state: $STATE"; finish; }
 check "the state directory is the user's, mode 700" test "$(stat -c '%U %a' "$STATE")" = "root 700"
 check "sandbox.conf binds distccd's shared libraries (it is not static)" grep -q 'libc\.so' "$STATE/sandbox.conf"
