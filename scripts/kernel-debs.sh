@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/kernel-debs.sh [--target NAME] [--distro NAME] [--size full|test] [--jobs N]
-#                        [--fragment FILE]... [--signing-key PEM] [--fresh] [--check]
-#                        [--estimate [--sample N]] TREE
+#                        [--fragment FILE]... [--signing-key PEM] [--distcc HOSTS]...
+#                        [--fresh] [--check] [--estimate [--sample N]] TREE
 #
 # Cross-builds "-tickless" kernel packages for the target (default aarch64:
 # targets/NAME and targets/kernel/NAME) from a kernel source tree, inside the
@@ -24,7 +24,12 @@
 # --fragment FILE (repeatable) merges Kconfig settings into the flavour's
 # config (for Ubuntu trees recorded in the annotations); --signing-key PEM
 # signs modules with that key (RSA key and certificate in one file) instead
-# of a throw-away one.
+# of a throw-away one. --distcc "ADDR[:PORT][/JOBS] ..." (repeatable) sends
+# the kernel's, the modules' and the tools' compiles to those compile hosts
+# (the release tarball's bin/crossboot-compile-host), with local fallback
+# when a host is unreachable or dies; preprocessing, linking and packaging
+# stay here; --jobs defaults to the hosts' JOBS plus this machine's CPUs;
+# the end says which host compiled how many (scripts/kernel/distcc.sh).
 #
 # The build resumes: run the same command again after an interruption and
 # it goes on where it stopped; after a change (a config option, a source
@@ -53,10 +58,12 @@ KDIR=$TOP/scripts/kernel
 . "$KDIR/userconf.sh"
 # shellcheck source=scripts/kernel/estimate.sh
 . "$KDIR/estimate.sh"
+# shellcheck source=scripts/kernel/distcc.sh
+. "$KDIR/distcc.sh"
 
-USAGE="usage: scripts/kernel-debs.sh [--target NAME] [--distro NAME] [--size full|test] [--jobs N] [--fragment FILE]... [--signing-key PEM] [--fresh] [--check] [--estimate [--sample N]] TREE"
-TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO} SIZE=full JOBS=$(nproc) TREE='' CHECK=0
-ESTIMATE=0 SAMPLE=200 FRAGMENTS=() SIGNING_KEY='' FRESH=0
+USAGE="usage: scripts/kernel-debs.sh [--target NAME] [--distro NAME] [--size full|test] [--jobs N] [--fragment FILE]... [--signing-key PEM] [--distcc HOSTS]... [--fresh] [--check] [--estimate [--sample N]] TREE"
+TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO} SIZE=full JOBS='' TREE='' CHECK=0
+ESTIMATE=0 SAMPLE=200 FRAGMENTS=() SIGNING_KEY='' FRESH=0 DISTCC_SPECS=() DISTCC=() DISTCC_STATE=off
 
 parse_args() {
   local OPT_NAMES OPT_VALUES POSITIONAL i v
@@ -66,6 +73,7 @@ parse_args() {
     jobs j value
     fragment - value
     signing-key - value
+    distcc - value
     fresh - flag
     check - flag
     estimate - flag
@@ -79,6 +87,7 @@ parse_args() {
       jobs) [[ $v =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a positive number"; JOBS=$v ;;
       fragment) [ -n "$v" ] || die "--fragment needs a file"; fragment_check "$v"; FRAGMENTS+=("$(realpath "$v")") ;;
       signing-key) [ -n "$v" ] || die "--signing-key needs a PEM file"; SIGNING_KEY=$(realpath "$v") ;;
+      distcc) [ -n "${v// /}" ] || die "--distcc needs hosts (\"ADDR[:PORT][/JOBS] ...\")"; DISTCC_SPECS+=("$v") ;;
       fresh) FRESH=1 ;;
       check) CHECK=1 ;;
       estimate) ESTIMATE=1 ;;
@@ -91,6 +100,18 @@ parse_args() {
   [ -n "$TREE" ] || die "$USAGE"
   [ "$CHECK$ESTIMATE" != 11 ] || die "--estimate builds no packages to --check"
   [ -z "$SIGNING_KEY" ] || signing_key_check "$SIGNING_KEY"
+  if [ ${#DISTCC_SPECS[@]} -gt 0 ]; then
+    [ "$ESTIMATE" = 0 ] || die "--estimate measures this machine's compiling: not with --distcc"
+    local hosts
+    # (a bad host dies in the subshell, with its message: so does this)
+    hosts=$(distcc_hosts "${DISTCC_SPECS[@]}") || exit 1
+    mapfile -t DISTCC <<<"$hosts"
+  fi
+  # -j: this machine's CPUs, and with --distcc the hosts' slots too.
+  if [ -z "$JOBS" ]; then
+    JOBS=$(nproc)
+    [ ${#DISTCC[@]} -eq 0 ] || JOBS=$(distcc_jobs "$(nproc)" "${DISTCC[@]}")
+  fi
 }
 
 # check_prerequisites: everything the whole command needs on the host,
@@ -184,6 +205,36 @@ maintainer_env() {
     "${DEBEMAIL:-crossboot@crossboot.invalid}" "${DEBFULLNAME:-crossboot}"
 }
 
+# build_env: the start of a script that builds packages: the maintainer and,
+# with --distcc, distcc's environment (the configuration steps stay
+# without: they compile nothing to send).
+build_env() {
+  maintainer_env
+  [ ${#DISTCC[@]} -eq 0 ] || distcc_env_script "$(distcc_hosts_var "$(nproc)" "${DISTCC[@]}")"
+}
+
+# distcc_start: the client and its directories in WORK/distcc (the
+# distccd stage built first if needed), the last run's log kept aside.
+distcc_start() {
+  [ ${#DISTCC[@]} -gt 0 ] || return 0
+  msg "distcc's client (the distccd stage)"
+  "$TOP/build.sh" "$TARGET" distccd >&2
+  [ -x "$OUT/distccd/bin/distcc" ] || die "the distccd stage left no $OUT/distccd/bin/distcc"
+  # shellcheck disable=SC2046 # names without spaces
+  distcc_setup "$WORK/distcc" "$OUT/distccd/bin/distcc" \
+    $(distcc_compiler_names "$OUT/build-chroot/root/usr/local/bin" "$TARGET_GNU_TRIPLET")
+  [ ! -f "$WORK/distcc.log" ] || mv "$WORK/distcc.log" "$WORK/distcc.log.1"
+  DISTCC_STATE=started
+  msg "compiling through distcc: ${DISTCC[*]}, make -j$JOBS (log: $WORK/distcc.log)"
+}
+
+# distcc_report: which host compiled how many of this run's jobs (once).
+distcc_report() {
+  [ "$DISTCC_STATE" = started ] || return 0
+  DISTCC_STATE=reported
+  distcc_summary "$WORK/distcc.log" "${DISTCC[@]}" >&2
+}
+
 # apply_patches: the series' patches on the copy (the copy's patched files
 # are the tree's again after copy_changes).
 apply_patches() {
@@ -225,7 +276,7 @@ EOF
 # incremental build on /build/out).
 upstream_build_script() {
   local epoch=$SOURCE_DATE_EPOCH
-  maintainer_env
+  build_env
   cat <<EOF
 set -eu
 echo "crossboot-phase: kernel"
@@ -295,7 +346,7 @@ report_config_distance() {
 
 ubuntu_build_target() {
   mkdir -p "$WORK/src/debian/stamps"
-  { maintainer_env; ubuntu_target_script "$1"; } >"$WORK/ubuntu-target.sh"
+  { build_env; ubuntu_target_script "$1"; } >"$WORK/ubuntu-target.sh"
   in_chroot ubuntu-target.sh
 }
 
@@ -411,7 +462,9 @@ check_config() {
 
 cleanup() {
   # The user's key stays in the build tree only while it builds.
-  [ -z "$SIGNING_KEY" ] || rm -f "$(${KIND}_build_dir)/certs/signing_key.pem" 2>/dev/null || true
+  [ -z "$SIGNING_KEY" ] || rm -f "$("${KIND}_build_dir")/certs/signing_key.pem" 2>/dev/null || true
+  # A build that failed or was interrupted: what the hosts did so far.
+  [ "$DISTCC_STATE" != started ] || distcc_report || true
 }
 
 main() {
@@ -435,6 +488,7 @@ main() {
   if [ "$FRESH" = 1 ]; then msg "--fresh: starting over in $WORK"; rm -rf "${WORK:?}/src" "$WORK/state" "$WORK/debs" "$WORK/keep" "$WORK/out"; fi
   mkdir -p "$WORK"
   [ ! -f "$WORK/build.log" ] || mv "$WORK/build.log" "$WORK/build.log.1"
+  distcc_start
   restore_build_state
   RESOLVED_SAVED=$WORK/state/resolved.config
   msg "Linux $VERSION ($KIND tree) from $TREE, $SIZE size, for $TARGET_DEB_ARCH, in $WORK"
@@ -445,6 +499,7 @@ main() {
   use_signing_key "$key"
   fp="$recipe:$(sha_of_stdin <"$RESOLVED"):$key:$(sha_of_stdin <"$WORK/state/tree.list")"
   build_targets "$fp"
+  distcc_report
   BUILT_CONFIG=$("${KIND}_built_config" "$WORK/src")
   check_config
   msg "packages in $OUT/debs ($(duration $((SECONDS - start))) this run):"
@@ -457,4 +512,5 @@ main() {
   fi
 }
 
-main "$@"
+# Sourcing this file (the unit tests do) defines the functions without running.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi
