@@ -3,9 +3,13 @@
 # three hosts, each a network namespace of this test's own with a veth pair
 # into a bridge in the client's namespace (10.213.0.0/24, no route beyond
 # it, nothing made in the namespace the test runs in: no packet can leave;
-# tests/helpers/netns-farm.sh), each running distcc-host.sh from the
-# extracted system image with the extracted cross compiler, allowing the
-# client's address only. A small C project (12 files: -g in some, one in a
+# tests/helpers/netns-farm.sh), allowing the client's address only: h1 runs
+# distcc-host.sh from the extracted system image with the extracted cross
+# compiler, h2 and h3 the extracted release tarball's own compile host
+# (bin/crossboot-compile-host: its distccd, the tarball as the compiler; a
+# tarball older than the compile host gets it from the checkout's recipe,
+# sources/sections/compile-host.sh, with the image's distccd, and says so).
+# A small C project (12 files: -g in some, one in a
 # subdirectory, __FILE__, a static inline used twice) is built with make -j6
 # through the three hosts, and:
 #  - every host served jobs, every object was compiled remotely;
@@ -14,7 +18,8 @@
 #  - a host killed in the middle of a job: the build still completes (the
 #    job goes to another host or runs locally), with the same bits;
 #  - a client address the hosts do not allow is refused (the control: the
-#    allowed one is served).
+#    allowed one is served);
+#  - SIGTERM stops a tarball host: exit 0, no process left in its namespace.
 # Same bits with -g need -no-integrated-cpp in the flags (local builds and
 # the farm's): distcc's server compiles the client's preprocessed text, in
 # which the code after a macro expansion (__FILE__ too) has other columns
@@ -53,6 +58,23 @@ farm_reap_stale
 OUT=${CROSSBOOT_TEST_OUT:-$TOP/out/aarch64}
 unpack_image_and_cross "$OUT"
 GCC=$(sed -n 's/^TRIPLET=//p' "$IMG/target.conf")-gcc
+# An image built before the checkout's distcc scripts changed: the test is of
+# those scripts (the image's distccd stays), and says so.
+for f in distcc-host.sh distcc-sandbox.sh distcc-state.sh; do
+  if ! cmp -s "$TOP/sysimage/$f" "$IMG/$f"; then
+    echo "# ${IMG_TAR##*/}'s $f differs from the checkout's (built before it): the checkout's is used"
+    cp "$TOP/sysimage/$f" "$IMG/$f"
+  fi
+done
+CH="$CROSS/bin/crossboot-compile-host"
+if [ ! -x "$CH" ]; then
+  # The same files canadian-package ships, from this checkout.
+  echo "# ${CROSS_TAR##*/} has no compile host (built before it): installed from the checkout's recipe, with the image's distccd"
+  bash -c 'set -euo pipefail; TOP=$1; CACHE=/nonexistent; . "$TOP/scripts/lib.sh"; load_target aarch64
+    use_recipes build-farm compile-host; STAGE_WORK=$(mktemp -d); compile_host_install "$2" "$3"; rm -rf "$STAGE_WORK"' \
+    _ "$TOP" "$CROSS" "$IMG/bin/distccd"
+fi
+check "the release tarball's compile host is there (bin/crossboot-compile-host)" test -x "$CH"
 
 # --- the farm ------------------------------------------------------------------------
 HOSTS=(h1 h2 h3)
@@ -71,23 +93,37 @@ routes_inside() {
 }
 check "no namespace of the farm has a route beyond $FARM_NET.0/24" routes_inside
 
-# start_hosts NAME...: distcc-host.sh in each, at once; waits for them all.
+# start_hosts NAME...: each host's compile host, at once (h1 the image's,
+# the others the tarball's, each with a state directory of its own); waits
+# for them all.
 start_hosts() {
   local h
   for h in "$@"; do
-    farm_start_host "$h" "$IMG" "$SCRATCH/host-$h.log" --allow "${FARM_ADDR[c]}" --cross "$CROSS" --jobs 2
+    if [ "$h" = h1 ]; then
+      farm_start_host "$h" "$IMG/distcc-host.sh" "$SCRATCH/host-$h.log" --allow "${FARM_ADDR[c]}" --cross "$CROSS" --jobs 2
+    else
+      farm_start_host "$h" "$CH" "$SCRATCH/host-$h.log" --allow "${FARM_ADDR[c]}" --jobs 2 --state "$SCRATCH/state-$h"
+    fi
   done
   for h in "$@"; do
     if ! farm_wait_host "$h"; then
-      not_ok "$h: distcc-host.sh did not listen on ${FARM_ADDR[$h]}"; sed 's/^/#   /' "$SCRATCH/host-$h.log"
+      not_ok "$h: its compile host did not listen on ${FARM_ADDR[$h]}"; sed 's/^/#   /' "$SCRATCH/host-$h.log"
     fi
   done
 }
-# The first alone: hosts started at once from one image race to make its
-# distcc/ directory (distcc-state.sh's own_dir), and all but one die.
-start_hosts "${HOSTS[0]}"
-start_hosts "${HOSTS[@]:1}"
+start_hosts "${HOSTS[@]}"
 [ "$FAILED" = 0 ] || finish
+# shellcheck disable=SC2317 # called through check
+tarball_hosts() {
+  local h
+  for h in "${HOSTS[@]:1}"; do
+    echo "$h: ${FARM_STATE[$h]}"
+    grep -qxF "SANDBOX_TOOLCHAIN=$(printf %q "$CROSS")" "${FARM_STATE[$h]}/sandbox.conf" || return 1
+    grep -qxF "SANDBOX_DISTCCD=$(printf %q "$CROSS/libexec/crossboot/distccd")" "${FARM_STATE[$h]}/sandbox.conf" || return 1
+    [[ ${FARM_STATE[$h]} == "$SCRATCH/state-$h"/run.* ]] || return 1
+  done
+}
+check "h2, h3: the tarball's compile host (its distccd, the tarball as the jobs' compiler, the state asked for)" tarball_hosts
 # shellcheck disable=SC2317 # called through check
 listens_own_address_only() {
   local h addrs
@@ -316,6 +352,19 @@ check "the jobs h2 held failed on the client and were done again: $(tr '\n' ' ' 
   test -n "$REDONE" -a "$(grep -c ':-$' <<<"$REDONE")" = 0
 check "killed-host build: objects and program sha256-identical to the local build" \
   diff "$SCRATCH/local.sums" "$SCRATCH/killed.sums"
+# --- a tarball host stopped ----------------------------------------------------------------
+# (SIGTERM to the host's own process, the child of the subshell started in
+# this shell: that subshell's status is the host's)
+kill -TERM "$(pgrep -P "${FARM_PID[h3]}")"
+for _ in $(seq 100); do kill -0 "${FARM_PID[h3]}" 2>/dev/null || break; sleep 0.1; done
+rc=0
+wait "${FARM_PID[h3]}" || rc=$?
+left=$(pids_in h3)
+if [ "$rc" = 0 ] && [ "$left" = 0 ] && grep -q '^distcc-host: stopped;' "$SCRATCH/host-h3.log"; then
+  ok "h3 (crossboot-compile-host) stopped by SIGTERM: exit 0, no process left in its namespace"
+else
+  not_ok "h3 stopped by SIGTERM: exit $rc, $left processes left in its namespace"; sed 's/^/#   /' "$SCRATCH/host-h3.log"
+fi
 # (this farm's sandboxes only: they bind this test's compiler)
 sleep 1
 if pgrep -f "^bwrap .*--ro-bind $CROSS /crossboot/toolchain" >/dev/null; then not_ok "a job sandbox is left running"

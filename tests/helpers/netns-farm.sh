@@ -14,10 +14,12 @@
 #   farm_create               the client namespace and its bridge
 #   farm_node NAME N          a namespace NAME with address FARM_NET.N on the bridge
 #   farm_in NAME CMD...       CMD run in NAME's namespace
-#   farm_start_host NAME IMG LOG DISTCC-HOST-OPTION...
-#                             IMG/distcc-host.sh started in NAME (in the
+#   farm_start_host NAME CMD LOG OPTION...
+#                             a compile host started in NAME (in the
 #                             background, its output in LOG), listening on
-#                             NAME's address
+#                             NAME's address: CMD is a system image's
+#                             distcc-host.sh or a release tarball's
+#                             bin/crossboot-compile-host
 #   farm_wait_host NAME [S]   it listens; its state directory (distccd.log,
 #                             socat.log) in FARM_STATE[NAME]
 #   farm_kill NAME            every process in NAME's namespace killed (the machine dies)
@@ -98,7 +100,7 @@ farm_listening() {
 }
 
 farm_start_host() {
-  local name=$1 img=$2 log=$3 prev='' a
+  local name=$1 cmd=$2 log=$3 prev='' a
   shift 3
   FARM_PORT[$name]=3632 FARM_LOG[$name]=$log
   # (the port, if the options name one: the listener is waited for there)
@@ -106,14 +108,16 @@ farm_start_host() {
     if [ "$prev" = --port ]; then FARM_PORT[$name]=$a; fi
     prev=$a
   done
-  farm_in "$name" "$img/distcc-host.sh" --listen "${FARM_ADDR[$name]}" "$@" >"$log" 2>&1 &
+  farm_in "$name" "$cmd" --listen "${FARM_ADDR[$name]}" "$@" >"$log" 2>&1 &
   FARM_PID[$name]=$!
 }
 
 # farm_wait_host NAME [SECONDS]: NAME's host listens within SECONDS
 # (default 120: it checks its sandbox first, slow on a loaded machine); its
 # state directory in FARM_STATE[NAME]. 1 if it does not, or it exited (it
-# refused to start: the caller shows its log).
+# refused to start: the caller shows its log). FARM_PID[NAME] is the
+# subshell that runs the host (its exit status is the host's); the host's
+# own process (ip netns exec execs it) is that subshell's child.
 farm_wait_host() {
   local name=$1 deadline=$((SECONDS + ${2:-120}))
   until farm_listening "$name" "${FARM_PORT[$name]}"; do
