@@ -15,6 +15,7 @@ package_toolchain() {
   mkdir -p "$tree"
   cp -a "$src/." "$tree/"
   package_ccwrap "$tree" "$hostcc"
+  package_pkg_config "$tree"
   package_files "$tree" "$lto_note"
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
   package_sources "$STAGE_OUT/$name-sources"
@@ -38,12 +39,26 @@ package_ccwrap() {
   for n in gcc cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$G-$n"; done
 }
 
-# fill_template IN OUT [LTO-NOTE]: replace @NAME@ placeholders with this
-# build's values.
+# package_pkg_config TREE: bin/TRIPLET-pkg-config, the host's pkg-config
+# reading only the target's .pc files (a script: see package/pkg-config.in
+# for why not a pkgconf of our own), and the glibc name for it.
+package_pkg_config() {
+  local tree=$1
+  fill_template "$RECIPE_DIR/package/pkg-config.in" "$tree/bin/$TARGET_TRIPLET-pkg-config"
+  chmod 755 "$tree/bin/$TARGET_TRIPLET-pkg-config"
+  ln -s "$TARGET_TRIPLET-pkg-config" "$tree/bin/$TARGET_GNU_TRIPLET-pkg-config"
+}
+
+# fill_template IN OUT [LTO-NOTE] [LIBC]: replace @NAME@ placeholders with
+# this build's values; @CC_TRIPLET@ and @LIBC@ are the compiler names'
+# triplet and the C library of the file's flavour (musl, the default, or
+# glibc).
 fill_template() {
-  local note=${3:-}
+  local note=${3:-} libc=${4:-musl} cc=$TARGET_TRIPLET
+  [ "$libc" = musl ] || cc=$TARGET_GNU_TRIPLET
   note=${note//\\/\\\\}; note=${note//&/\\&}; note=${note//|/\\|}   # literal in sed
   sed -e "s|@LTO_NOTE@|$note|g" -e "s|@TRIPLET@|$TARGET_TRIPLET|g" -e "s|@GNU_TRIPLET@|$TARGET_GNU_TRIPLET|g" \
+    -e "s|@CC_TRIPLET@|$cc|g" -e "s|@LIBC@|$libc|g" \
     -e "s|@ARCH@|$TARGET_ARCH|g" -e "s|@GCC_VERSION@|$(manifest_get gcc version)|g" \
     -e "s|@BINUTILS_VERSION@|$(manifest_get binutils version)|g" \
     -e "s|@MUSL_VERSION@|$(manifest_get musl version)|g" "$1" >"$2"
@@ -54,6 +69,8 @@ package_files() {
   fill_template "$t/README.in" "$tree/README" "$lto_note"
   fill_template "$t/toolchain.cmake.in" "$tree/$TARGET_TRIPLET.cmake"
   fill_template "$t/toolchain.meson.in" "$tree/$TARGET_TRIPLET.meson"
+  fill_template "$t/toolchain.cmake.in" "$tree/$TARGET_GNU_TRIPLET.cmake" "" glibc
+  fill_template "$t/toolchain.meson.in" "$tree/$TARGET_GNU_TRIPLET.meson" "" glibc
   {
     printf '# component version origin licence\n'
     for p in $STAGE_SOURCES; do
