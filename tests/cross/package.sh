@@ -3,7 +3,8 @@
 # cross-package stage's) as a user gets it: extracted under a path with
 # spaces, moved, called through a symlink farm with no environment; C and C++
 # static and dynamic, CMake and Meson projects, CCWRAP_DEBUG, a missing crt
-# file, deterministic tar entries, the sources beside it.
+# file, -fopenmp (one line from ccwrap while there is no libgomp),
+# deterministic tar entries, the sources beside it.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
@@ -87,6 +88,34 @@ out=$("$BROKEN/bin/$T-gcc" -no-pie "$PROG/hello.c" -o "$SCRATCH/nope" 2>&1) && r
 if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && grep -q 'crt1.o.*not found' <<<"$out"; then
   ok "a missing crt1.o is one clear error line"
 else not_ok "missing crt1.o: exit $rc: $out"; fi
+
+# -fopenmp: with libgomp in the toolchain a program links and runs; without
+# it (gcc configured --disable-libgomp) the link is one line from ccwrap, not
+# gcc's "cannot read spec file".
+cat >"$SCRATCH/omp.c" <<'EOF'
+#include <stdio.h>
+int main(void)
+{
+	long sum = 0;
+#pragma omp parallel for reduction(+ : sum)
+	for (int i = 1; i <= 100; i++)
+		sum += i;
+	printf("%ld\n", sum);
+	return 0;
+}
+EOF
+echo 5050 >"$SCRATCH/omp.expected"
+if [ -f "$TC/$T/lib/libgomp.spec" ]; then
+  if command -v "$QEMU" >/dev/null; then
+    build_and_run "-fopenmp, static" "$TC/bin/$T-gcc" "$SCRATCH/omp.c" "$SCRATCH/omp.expected" -fopenmp -static
+  fi
+else
+  out=$("$TC/bin/$T-gcc" -fopenmp "$SCRATCH/omp.c" -o "$SCRATCH/omp" 2>&1) && rc=0 || rc=$?
+  if [ "$rc" = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '^ccwrap: -fopenmp needs libgomp: libgomp.spec not found' <<<"$out"; then
+    ok "-fopenmp without libgomp in the toolchain: one line from ccwrap"
+  else not_ok "-fopenmp without libgomp: exit $rc: $out"; fi
+  check "-fopenmp -c without libgomp compiles" "$TC/bin/$T-gcc" -fopenmp -c "$SCRATCH/omp.c" -o "$SCRATCH/omp.o"
+fi
 
 # Build systems, with the files shipped in the tarball.
 project_check() {
