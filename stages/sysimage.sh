@@ -10,8 +10,10 @@
 # system-image-ARCH.tar.xz with its sources.
 STAGE_SUMMARY="the arm64 system image for qemu, with distcc to the host"
 STAGE_DEPS="cross host-cc native-package"
-STAGE_SOURCES="linux busybox bash distcc"
-STAGE_RECIPES="busybox bash distcc tarball"
+# musl and gcc: busybox, bash and distcc are linked statically with musl and
+# libgcc, so their sources and licences ship too.
+STAGE_SOURCES="linux busybox bash distcc musl gcc"
+STAGE_RECIPES="busybox bash distcc tarball licenses"
 STAGE_INPUTS="sysimage scripts/kernel/settings.sh"
 STAGE_EXPORT=flat
 # shellcheck source=scripts/kernel/settings.sh
@@ -40,6 +42,8 @@ stage_build() {
   install -m 644 "$TOP/sysimage/distcc-state.sh" "$img/"
   sysimage_settings >"$img/target.conf"
   cp "$TOP/sysimage/README.md" "$img/README.md"
+  # shellcheck disable=SC2086 # STAGE_SOURCES is a list of names
+  ship_licenses "$img" $STAGE_SOURCES
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
   package_sources "$STAGE_OUT/$name-sources"
 }

@@ -1,8 +1,9 @@
 # shellcheck shell=bash disable=SC2034 # RECIPE_* are read by scripts/lib/recipes.sh
 # Recipe package (sources/sections/): a toolchain made relocatable with
-# ccwrap in front of gcc, with README, MANIFEST, CMake and Meson files (the
-# templates and licences are in sources/sections/package/).
-RECIPE_NEEDS="tarball"
+# ccwrap in front of gcc, with pkg-config wrappers, README, MANIFEST, CMake
+# and Meson files (the templates are in sources/sections/package/) and the
+# licence texts of what it ships (recipe licenses).
+RECIPE_NEEDS="tarball licenses"
 # ccwrap's sources (not its README or tests) are built into every package.
 RECIPE_INPUTS="ccwrap/Makefile ccwrap/*.c ccwrap/*.h"
 
@@ -17,6 +18,7 @@ package_toolchain() {
   package_ccwrap "$tree" "$hostcc"
   package_pkg_config "$tree"
   package_files "$tree" "$lto_note"
+  package_licenses "$tree"
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
   package_sources "$STAGE_OUT/$name-sources"
 }
@@ -72,11 +74,18 @@ package_files() {
   fill_template "$t/toolchain.cmake.in" "$tree/$TARGET_GNU_TRIPLET.cmake" "" glibc
   fill_template "$t/toolchain.meson.in" "$tree/$TARGET_GNU_TRIPLET.meson" "" glibc
   {
-    printf '# component version origin licence\n'
+    printf '# component version origin licence (texts: share/licenses/COMPONENT/)\n'
     for p in $STAGE_SOURCES; do
       printf '%s %s %s %s\n' "$p" "$(manifest_get "$p" version)" \
-        "$(manifest_get "$p" url)" "$(sed -n "s/^$p: //p" "$t/licenses")"
+        "$(manifest_get "$p" url)" "$(license_spdx "$p")"
     done
-    printf 'ccwrap - - %s\n' "$(sed -n 's/^ccwrap: //p' "$t/licenses")"
+    printf 'ccwrap - - %s\n' "$(license_spdx ccwrap)"
   } >"$tree/MANIFEST"
+}
+
+# package_licenses TREE: the licence texts of every source the stage ships
+# (STAGE_SOURCES) and of ccwrap, in TREE/share/licenses/.
+package_licenses() {
+  # shellcheck disable=SC2086 # STAGE_SOURCES is a list of names
+  ship_licenses "$1" $STAGE_SOURCES ccwrap
 }

@@ -3,13 +3,15 @@
 # cross-package stage's) as a user gets it: extracted under a path with
 # spaces, moved, called through a symlink farm with no environment; C and C++
 # static and dynamic, CMake and Meson projects, CCWRAP_DEBUG, a missing crt
-# file, -fopenmp (one line from ccwrap while there is no libgomp),
-# deterministic tar entries, the sources beside it.
+# file, -fopenmp (one line from ccwrap while there is no libgomp), the
+# licence texts, deterministic tar entries, the sources beside it.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
+# shellcheck source=tests/helpers/licenses.sh
+. "$TOP/tests/helpers/licenses.sh"
 scratch
 
 T=aarch64-linux-musl
@@ -37,6 +39,14 @@ for f in README MANIFEST "$T.cmake" "$T.meson" "libexec/ccwrap/gcc" "libexec/ccw
   check "tarball has $f" test -s "$TC/$f"
 done
 check "MANIFEST names gcc's version and licence" grep -q '^gcc 12.2.0 .*GPL-3.0-or-later' "$TC/MANIFEST"
+# The licence texts of every component the MANIFEST names, and those the
+# licences themselves point at: gcc's runtime exception, the kernel
+# headers' syscall note.
+# shellcheck disable=SC2046 # one component name a word
+licenses_shipped tarball "$TC" $(awk '!/^#/ { print $1 }' "$TC/MANIFEST")
+check "share/licenses has gcc's runtime library exception" grep -q 'GCC RUNTIME LIBRARY EXCEPTION' "$TC/share/licenses/gcc/COPYING.RUNTIME"
+check "share/licenses has the kernel headers' GPL-2.0 and Linux-syscall-note" \
+  test -s "$TC/share/licenses/linux/LICENSES/preferred/GPL-2.0" -a -s "$TC/share/licenses/linux/LICENSES/exceptions/Linux-syscall-note"
 
 # A symlink farm of unprefixed names, as distcc masquerade directories use.
 FARM="$SCRATCH/farm dir"
