@@ -4,7 +4,8 @@
 # spaces, moved, called through a symlink farm with no environment; C and C++
 # static and dynamic, CMake and Meson projects, CCWRAP_DEBUG, a missing crt
 # file, -fopenmp (one line from ccwrap while there is no libgomp), the
-# licence texts, deterministic tar entries, the sources beside it.
+# licence texts, deterministic tar entries, its line in SHA256SUMS, the
+# sources beside it.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
@@ -148,6 +149,22 @@ if command -v meson >/dev/null && command -v ninja >/dev/null; then
     project_check Meson "$SCRATCH/meson build/hello_project"
   else not_ok "Meson project"; tail -n 15 "$SCRATCH/meson.log" | sed 's/^/#   /'; fi
 else skip "Meson project" "meson or ninja is not installed (apt-get install meson ninja-build)"; fi
+
+# The engine's out/TARGET/SHA256SUMS lists the tarball (as NAME beside it,
+# or STAGE/NAME for a stage's directory) with the hash of its bits.
+# shellcheck disable=SC2317 # called through check
+listed_in_sums() {
+  local d rel line
+  d=$(dirname "$1") rel=$(basename "$1")
+  for _ in 1 2; do
+    if [ -f "$d/SHA256SUMS" ] && line=$(grep -- "  $rel\$" "$d/SHA256SUMS"); then
+      (cd "$d" && sha256sum -c - <<<"$line"); return
+    fi
+    rel="$(basename "$d")/$rel" d=$(dirname "$d")
+  done
+  echo "no SHA256SUMS beside $1 or above it lists it"; return 1
+}
+check "out/'s SHA256SUMS lists the tarball with its hash" listed_in_sums "$TARBALL"
 
 SOURCES=${TARBALL%.tar.xz}-sources
 check "the sources beside the tarball match their SHA256SUMS" bash -c 'cd "$1" && sha256sum --quiet -c SHA256SUMS' _ "$SOURCES"
