@@ -42,8 +42,10 @@ package_ccwrap() {
 }
 
 # package_pkg_config TREE: bin/TRIPLET-pkg-config, the host's pkg-config
-# reading only the target's .pc files (a script: see package/pkg-config.in
-# for why not a pkgconf of our own), and the glibc name for it.
+# reading only the target's .pc files, and the glibc name for it. A script,
+# not a pkgconf of our own: the host's is what Debian's cross wrappers run,
+# and ours would be one more pinned source and static program to build and
+# keep reproducible for four environment variables (README, pkg-config).
 package_pkg_config() {
   local tree=$1
   fill_template "$RECIPE_DIR/package/pkg-config.in" "$tree/bin/$TARGET_TRIPLET-pkg-config"
