@@ -2,17 +2,17 @@
 # Stage sysimage: a minimal arm64 system for qemu's virt machine, everything
 # built here by the cross stage from the pinned sources (Aboriginal Linux's
 # system image): Linux (tinyconfig + sysimage/kernel.config), a static
-# busybox, bash and the distcc client in an initramfs with sysimage/init,
+# busybox, bash, the distcc client and gdbserver in an initramfs with sysimage/init,
 # the native compiler's squashfs image beside it, and for the host
 # run-emulator.sh, dev-environment.sh, distcc-host.sh, the per-job distcc
 # sandbox (distcc-sandbox.sh) and a static distccd (built by host-cc, so it
 # runs on any x86_64 Linux). Packaged, relocatable, as
 # system-image-ARCH.tar.xz with its sources.
 STAGE_SUMMARY="the arm64 system image for qemu, with distcc to the host"
-STAGE_DEPS="cross host-cc native-package"
+STAGE_DEPS="cross host-cc native-package gdb"
 # musl and gcc: busybox, bash and distcc are linked statically with musl and
 # libgcc, so their sources and licences ship too.
-STAGE_SOURCES="linux busybox bash distcc musl gcc"
+STAGE_SOURCES="linux busybox bash distcc musl gcc gdb"
 STAGE_RECIPES="busybox bash distcc tarball licenses"
 STAGE_INPUTS="sysimage scripts/kernel/settings.sh"
 STAGE_EXPORT=flat
@@ -35,6 +35,8 @@ stage_build() {
   distcc_build x86_64-linux-musl "$STAGE_WORK/distcc-host"
   install -m 755 -s --strip-program=x86_64-linux-musl-strip "$STAGE_WORK/distcc-host/usr/bin/distccd" \
     "$img/bin/distccd"
+  # gdbserver (the gdb stage's, static): the host's gdb attaches through a port forward.
+  install -m 755 "$(dep_dir gdb)/$TARGET_TRIPLET/debug-root/usr/bin/gdbserver" "$root/usr/bin/gdbserver"
   sysimage_initramfs "$root" "$img/initramfs.cpio.gz"
   cp "$(dep_dir native-package)/native-compiler-$TARGET_ARCH.sqf" "$img/"
   install -m 755 "$TOP/sysimage/run-emulator.sh" "$TOP/sysimage/dev-environment.sh" \

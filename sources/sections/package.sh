@@ -7,14 +7,16 @@ RECIPE_NEEDS="tarball licenses"
 # ccwrap's sources (not its README or tests) are built into every package.
 RECIPE_INPUTS="ccwrap/Makefile ccwrap/*.c ccwrap/*.h"
 
-# package_toolchain SRC-DIR HOST-CC LTO-NOTE: SRC-DIR's toolchain with ccwrap
+# package_toolchain SRC-DIR HOST-CC LTO-NOTE [MORE-DIR...]: SRC-DIR's
+# toolchain, with what each MORE-DIR holds added (the debugger), ccwrap
 # (built by HOST-CC) in front of gcc, README, MANIFEST, CMake and Meson files,
 # as STAGE_OUT/cross-compiler-ARCH.tar.xz, with the sources beside it.
 package_toolchain() {
-  local src=$1 hostcc=$2 lto_note=$3 name="cross-compiler-$TARGET_ARCH"
+  local src=$1 hostcc=$2 lto_note=$3 name="cross-compiler-$TARGET_ARCH" d
   local tree="$STAGE_WORK/$name"
+  shift 3
   mkdir -p "$tree"
-  cp -a "$src/." "$tree/"
+  for d in "$src" "$@"; do cp -a "$d/." "$tree/"; done
   package_ccwrap "$tree" "$hostcc"
   package_pkg_config "$tree"
   package_files "$tree" "$lto_note"
