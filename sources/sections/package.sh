@@ -73,6 +73,9 @@ fill_template() {
 package_files() {
   local tree=$1 lto_note=$2 t="$RECIPE_DIR/package" p
   fill_template "$t/README.in" "$tree/README" "$lto_note"
+  if [ -e "$tree/bin/$TARGET_TRIPLET-gdb" ]; then
+    fill_template "$t/README-gdb.in" /dev/stdout | sed "s|@GDB_VERSION@|$(manifest_get gdb version)|g" >>"$tree/README"
+  fi
   fill_template "$t/toolchain.cmake.in" "$tree/$TARGET_TRIPLET.cmake"
   fill_template "$t/toolchain.meson.in" "$tree/$TARGET_TRIPLET.meson"
   fill_template "$t/toolchain.cmake.in" "$tree/$TARGET_GNU_TRIPLET.cmake" "" glibc
