@@ -373,6 +373,9 @@ export_stage() {
   stamp="$OUT/.$s.stage-key"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ] && exported "$how" "$s" "$result"; then return 0; fi
   rm -f "$stamp"
+  # Files in out/ are about to change: until write_checksums runs, no
+  # SHA256SUMS at all rather than one that names old contents.
+  rm -f "$OUT/SHA256SUMS"
   if [ "$how" = 1 ]; then
     replace_copy "$result" "$OUT/$s"
   else
@@ -386,6 +389,36 @@ exported() {
   local e
   if [ "$1" = 1 ]; then [ -e "$OUT/$2" ]; return; fi
   for e in "$3"/*; do [ -e "$OUT/${e##*/}" ] || return 1; done
+}
+
+# release_files: the files out/TARGET/ publishes, relative to it, sorted:
+# the tarballs and squashfs images the stages export, at the top of
+# out/TARGET/ (STAGE_EXPORT=flat) or of a stage's directory there
+# (STAGE_EXPORT=1: cross-package/), not the source tarballs beside them.
+release_files() {
+  local s dirs=(.)
+  for s in $(list_stages); do
+    if [ "$(stage_var "$s" STAGE_EXPORT)" = 1 ] && [ -d "$OUT/$s" ]; then dirs+=("$s"); fi
+  done
+  (cd "$OUT" && find "${dirs[@]}" -mindepth 1 -maxdepth 1 -type f \( -name '*.tar.xz' -o -name '*.sqf' \)) |
+    sed 's#^\./##' | LC_ALL=C sort
+}
+
+# write_checksums: out/TARGET/SHA256SUMS, the sha256 of every release file,
+# unless it already lists exactly those files. The engine writes it, not a
+# stage: a run builds and exports only some stages, and the file must cover
+# what every earlier run left in out/ too. export_stage removes it before it
+# replaces anything, so one that is there is right for the files it names
+# (and a run that stops half-way leaves none rather than a wrong one).
+write_checksums() {
+  local sums="$OUT/SHA256SUMS" files
+  files=$(release_files)
+  if [ -f "$sums" ] && [ "$(sed 's/^[0-9a-f]\{64\}  //' "$sums")" = "$files" ]; then return 0; fi
+  rm -f "$sums"
+  [ -n "$files" ] || return 0
+  (cd "$OUT" && printf '%s\n' "$files" | xargs -d '\n' sha256sum >SHA256SUMS.tmp) ||
+    die "writing $sums failed (disk full?)"
+  mv "$OUT/SHA256SUMS.tmp" "$sums"
 }
 
 # replace_copy SRC DEST: DEST becomes a copy of SRC, never half-written.
@@ -446,6 +479,7 @@ build_stages() {
     export_stage "$s"
     printf '[%d/%d] %-16s built in %s\n' "$n" "$total" "$s" "$(fmt_time $((SECONDS - start)))"
   done
+  write_checksums
 }
 
 # --rebuild STAGE also rebuilds every stage that depends on it.
@@ -547,7 +581,7 @@ HOST_TOOLS="gcc:gcc g++:g++ make:make bison:bison flex:flex makeinfo:texinfo m4:
 awk:gawk xz:xz-utils bzip2:bzip2 gzip:gzip patch:patch tar:tar perl:perl
 sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc
 pgrep:procps flock:util-linux readelf:binutils mksquashfs:squashfs-tools
-autoreconf:autoconf automake:automake autopoint:autopoint"
+autoreconf:autoconf automake:automake autopoint:autopoint cmake:cmake"
 # What --fetch-only needs.
 HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils gzip:gzip bzip2:bzip2 flock:util-linux"
 # Wanted, not required: ccache makes rebuilds fast.

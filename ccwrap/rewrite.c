@@ -190,6 +190,47 @@ static int uses_gomp(const struct cmdline *cl)
 	return cl->openmp || cl->openacc || cl->parallel_loops > 1;
 }
 
+/* The option that made the link use libgomp, for messages. */
+static const char *gomp_option(const struct cmdline *cl)
+{
+	if (cl->openmp)
+		return "-fopenmp";
+	return cl->openacc ? "-fopenacc" : "-ftree-parallelize-loops";
+}
+
+/* gcc's LINK_COMMAND_SPEC reads LIB.spec (libgomp.spec, libitm.spec) from
+ * its startfile prefixes on every link with OPTION, -nostdlib or not, and
+ * stops with "cannot read spec file" when it is not there. The moved
+ * driver's own prefixes point nowhere, so the library dir that has it goes
+ * to gcc as a -B prefix; without one, one line says which option needs
+ * which library (a toolchain built without it). */
+static int add_spec_dir(struct rw *w, const char *lib, const char *option)
+{
+	const char *spec = own(w, xasprintf("%s.spec", lib));
+	const char *p = find_in(w, &w->lay.libdirs, spec);
+
+	if (!p) {
+		char *where = own(w, sv_join(&w->lay.libdirs, ":"));
+
+		return fail(w, "%s needs %s: %s not found (looked in %s)",
+			    option, lib, spec, where);
+	}
+	emitf(w, "-B%.*s/", (int)(strrchr(p, '/') - p), p);
+	return 0;
+}
+
+/* The runtime libraries' spec files a link needs (see add_spec_dir). */
+static int add_spec_dirs(struct rw *w)
+{
+	const struct cmdline *cl = &w->cl;
+
+	if (uses_gomp(cl) && add_spec_dir(w, "libgomp", gomp_option(cl)))
+		return -1;
+	if (cl->gnu_tm && add_spec_dir(w, "libitm", "-fgnu-tm"))
+		return -1;
+	return 0;
+}
+
 /* gcc's *lib spec (libc part of link_gcc_c_sequence); GOMP_SELF_SPECS and
  * GTM_SELF_SPECS imply -pthread. */
 static int add_libc(struct rw *w)
@@ -344,6 +385,8 @@ static int build(struct rw *w)
 	if (check_cc(w))
 		return -1;
 	add_base(w);
+	if (w->link && add_spec_dirs(w))
+		return -1;
 	if (w->link && exe && !w->static_link) {
 		/* Before the user's args, so their own -dynamic-linker wins. */
 		emitf(w, "-Wl,-dynamic-linker,%s", w->lay.dynamic_linker);

@@ -11,7 +11,7 @@
 STAGE_SUMMARY="libgcc and libstdc++ against the distribution's glibc (--distro)"
 STAGE_DEPS="host-libs cross sysroot"
 STAGE_SOURCES="gcc"
-STAGE_RECIPES="gcc tarball"
+STAGE_RECIPES="gcc tarball licenses"
 STAGE_DISTRO=1
 STAGE_EXPORT=flat
 
@@ -31,6 +31,8 @@ stage_build() {
   (cd "$STAGE_WORK/gcc-$G" && run_logged gcc-install-target-libs \
     make install-target-libgcc install-target-libstdc++-v3 DESTDIR="$STAGE_WORK/install")
   collect_runtime "$STAGE_WORK/install" "$STAGE_OUT/sysroot-runtime"
+  # libgcc and libstdc++: GPL-3.0 WITH the GCC Runtime Library Exception.
+  ship_licenses "$STAGE_OUT/sysroot-runtime" gcc
   deterministic_tarball "$STAGE_OUT" sysroot-runtime \
     "$STAGE_OUT/glibc-runtime-$DISTRO_NAME-$TARGET_DEB_ARCH.tar.xz"
 }

@@ -21,6 +21,7 @@ stage_build() {
   rm -f "$tree"/bin/{gcc,g++,c++,cpp,cc}
   for n in gcc cc g++ c++ cpp; do ln -s "$T-gcc" "$tree/bin/$n"; done
   native_readme >"$tree/README"
+  package_licenses "$tree"
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
   find "$tree" -exec touch -h -d "@$epoch" {} +
   run_logged mksquashfs mksquashfs "$tree" "$STAGE_OUT/$name.sqf" -noappend -all-root \
@@ -35,5 +36,6 @@ native_readme() {
     "static, for $TARGET_TRIPLET (musl) and, with a glibc sysroot, for $TARGET_GNU_TRIPLET." \
     "Extract it anywhere and put its bin/ in PATH: gcc, cc, g++, c++ and cpp are ccwrap, which" \
     "finds its directory at run time and gives gcc the headers, libraries and start files under it." \
-    "Built by crossboot; the sources are in the -sources directory beside the tarball."
+    "Built by crossboot; the sources are in the -sources directory beside the tarball, the" \
+    "licence texts of what it holds in share/licenses/."
 }

@@ -2,16 +2,18 @@
 # Stage sysimage: a minimal arm64 system for qemu's virt machine, everything
 # built here by the cross stage from the pinned sources (Aboriginal Linux's
 # system image): Linux (tinyconfig + sysimage/kernel.config), a static
-# busybox, bash and the distcc client in an initramfs with sysimage/init,
+# busybox, bash, the distcc client and gdbserver in an initramfs with sysimage/init,
 # the native compiler's squashfs image beside it, and for the host
 # run-emulator.sh, dev-environment.sh, distcc-host.sh, the per-job distcc
 # sandbox (distcc-sandbox.sh) and the distccd stage's static distccd (it
 # runs on any x86_64 Linux). Packaged, relocatable, as
 # system-image-ARCH.tar.xz with its sources.
 STAGE_SUMMARY="the arm64 system image for qemu, with distcc to the host"
-STAGE_DEPS="cross distccd native-package"
-STAGE_SOURCES="linux busybox bash distcc"
-STAGE_RECIPES="busybox bash distcc tarball"
+STAGE_DEPS="cross distccd native-package gdb"
+# musl and gcc: busybox, bash and distcc are linked statically with musl and
+# libgcc, so their sources and licences ship too.
+STAGE_SOURCES="linux busybox bash distcc musl gcc gdb"
+STAGE_RECIPES="busybox bash distcc tarball licenses"
 STAGE_INPUTS="sysimage scripts/kernel/settings.sh"
 STAGE_EXPORT=flat
 # shellcheck source=scripts/kernel/settings.sh
@@ -30,6 +32,8 @@ stage_build() {
   install -m 755 -s --strip-program="$TARGET_TRIPLET-strip" "$STAGE_WORK/distcc-target/usr/bin/distcc" \
     "$root/usr/bin/distcc"
   install -m 755 "$(dep_dir distccd)/bin/distccd" "$img/bin/distccd"
+  # gdbserver (the gdb stage's, static): the host's gdb attaches through a port forward.
+  install -m 755 "$(dep_dir gdb)/$TARGET_TRIPLET/debug-root/usr/bin/gdbserver" "$root/usr/bin/gdbserver"
   sysimage_initramfs "$root" "$img/initramfs.cpio.gz"
   cp "$(dep_dir native-package)/native-compiler-$TARGET_ARCH.sqf" "$img/"
   install -m 755 "$TOP/sysimage/run-emulator.sh" "$TOP/sysimage/dev-environment.sh" \
@@ -37,6 +41,8 @@ stage_build() {
   install -m 644 "$TOP/sysimage/distcc-state.sh" "$img/"
   sysimage_settings >"$img/target.conf"
   cp "$TOP/sysimage/README.md" "$img/README.md"
+  # shellcheck disable=SC2086 # STAGE_SOURCES is a list of names
+  ship_licenses "$img" $STAGE_SOURCES
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
   package_sources "$STAGE_OUT/$name-sources"
 }

@@ -17,13 +17,30 @@ stage_build() {
   mkdir -p "${root%/*}"
   distro_mmdebstrap "$root" extract "$TARGET_DEB_ARCH" "$SYSROOT_PACKAGES"
   mv "$root.packages" "$root/PACKAGES"
-  # What a sysroot does not need: devices, configuration, documentation. ld
-  # reads etc/ld.so.conf* to find the libraries that shared libraries need.
+  # What a sysroot does not need: devices, configuration, documentation (but
+  # the packages' copyright files: the tarball is passed on). ld reads
+  # etc/ld.so.conf* to find the libraries that shared libraries need.
   find "$root/etc" -mindepth 1 -maxdepth 1 ! -name 'ld.so.conf*' -exec rm -rf {} +
   rm -rf "${root:?}"/{dev,var,tmp,run,proc,sys,home,root,media,mnt,opt,srv,boot} \
-    "${root:?}"/usr/share/{doc,man,info,locale,lintian,bug}
+    "${root:?}"/usr/share/{man,info,locale,lintian,bug}
+  keep_copyrights "$root/usr/share/doc"
   relative_symlinks "$root"
   check_library_links "$root"
   msg "  $(wc -l <"$root/PACKAGES") packages of $DISTRO_NAME for $TARGET_DEB_ARCH"
   deterministic_tarball "$STAGE_OUT" sysroot "$STAGE_OUT/sysroot-$DISTRO_NAME-$TARGET_DEB_ARCH.tar.xz"
+}
+
+# keep_copyrights DOC: of the packages' documentation only what the sysroot
+# tarball must carry when it is passed on: each package's copyright file
+# (DOC/PACKAGE/copyright), and the links of packages whose DOC/PACKAGE is
+# another package's directory (Debian's doc-dir links for packages built
+# from one source).
+keep_copyrights() {
+  local doc=$1
+  [ -d "$doc" ] || return 0
+  find "$doc" -mindepth 2 ! -type d ! -name copyright -delete
+  find "$doc" -mindepth 1 -maxdepth 1 -type f -delete
+  find "$doc" -mindepth 1 -depth -type d -empty -delete
+  # A link to a directory that had no copyright file is left dangling.
+  find "$doc" -xtype l -delete
 }

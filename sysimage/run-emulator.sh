@@ -20,6 +20,9 @@
 #                       forwarded by qemu (user networking, restrict=on: the
 #                       guest reaches nothing else) through socat; the
 #                       guest's DISTCC_HOSTS lists them all
+#   --forward HOSTPORT:GUESTPORT  127.0.0.1:HOSTPORT on this host reaches the
+#                       guest's GUESTPORT (TCP; repeatable): gdbserver in
+#                       the guest, for one (only this host's loopback)
 #   --append ARGS       more kernel arguments
 #   --run SCRIPT        non-interactive: run SCRIPT, a path relative to the
 #                       --share directory (required), with bash in the guest,
@@ -41,6 +44,8 @@ distcc_spec_ok() {
     [ "${BASH_REMATCH[1]}" -le 65535 ]
 }
 
+port_ok() { [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
+
 # target.conf: ARCH, QEMU, MACHINE, CPU, CONSOLE of this image.
 # shellcheck source=/dev/null
 . "$HERE/target.conf"
@@ -48,7 +53,7 @@ distcc_spec_ok() {
 MAX_CPUS=8
 CPUS=$(nproc); [ "$CPUS" -le "$MAX_CPUS" ] || CPUS=$MAX_CPUS
 MEM=2048 SHARE='' SCRATCH="$HERE/scratch.img" SCRATCH_SIZE=4G APPEND='' RUN=''
-TIMEOUT='' CONSOLE_LOG='' QUIET=quiet DISTCC=() SANDBOX=''
+TIMEOUT='' CONSOLE_LOG='' QUIET=quiet DISTCC=() SANDBOX='' FORWARD=()
 while [ $# -gt 0 ]; do
   case $1 in
     --cpus) CPUS=${2:-}; [[ $CPUS =~ ^[1-9][0-9]*$ && $CPUS -le $MAX_CPUS ]] ||
@@ -62,6 +67,12 @@ while [ $# -gt 0 ]; do
       [ -f "$SANDBOX/sandbox.conf" ] || die "no $SANDBOX/sandbox.conf: dev-environment.sh makes it"; shift ;;
     --distcc) distcc_spec_ok "${2:-}" || die "--distcc takes HOST:PORT[/JOBS] (host: letters, digits, . - _)"
       DISTCC+=("$2"); shift ;;
+    --forward)
+      if ! [[ ${2:-} =~ ^([0-9]{1,5}):([0-9]{1,5})$ ]] || ! port_ok "${BASH_REMATCH[1]}" ||
+         ! port_ok "${BASH_REMATCH[2]}"; then
+        die "--forward takes HOSTPORT:GUESTPORT (1-65535)"
+      fi
+      FORWARD+=("$2"); shift ;;
     --append) APPEND+=" ${2:?--append needs arguments}"; shift ;;
     --run) RUN=${2:?--run needs a script}; shift ;;
     --timeout) TIMEOUT=${2:-}; [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"; shift ;;
@@ -118,6 +129,9 @@ for spec in "${DISTCC[@]}"; do
   # socat's messages would reach the guest in the data stream: not logged.
   net+=",guestfwd=tcp:$addr:3632-cmd:socat -lf /dev/null - TCP:${spec%:*}:${spec##*:}"
   guest_hosts+=("$addr:3632$jobs")
+done
+for spec in "${FORWARD[@]}"; do
+  net+=",hostfwd=tcp:127.0.0.1:${spec%:*}-:${spec#*:}"
 done
 args+=(-netdev "$net" -device "virtio-net-pci,netdev=net0")
 if [ ${#guest_hosts[@]} -gt 0 ]; then

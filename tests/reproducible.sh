@@ -8,9 +8,11 @@
 #    first time. It lives in $CROSSBOOT_REPRO_DIR (default
 #    ~/.cache/crossboot-reproducible) so that an interrupted run resumes
 #    from its stage cache; --fresh starts it over.
-# Both build canadian-package and native-package; cross-compiler-aarch64.tar.xz
-# and native-compiler-aarch64.tar.xz must be bit-identical. Both hashes are
-# printed; where they differ, diffoscope's report shows what.
+# Both build canadian-package and native-package; every release file the
+# second build's out/aarch64/SHA256SUMS lists (cross-compiler-aarch64.tar.xz,
+# native-compiler-aarch64.tar.xz and .sqf) must have the same hash in the
+# first build's, each SHA256SUMS checked against its files first. Both
+# hashes are printed; where they differ, diffoscope's report shows what.
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/testlib.sh"
@@ -24,7 +26,7 @@ esac
 REPRO=${CROSSBOOT_REPRO_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot-reproducible}
 COPY="$REPRO/checkout/crossboot"
 STAGES="canadian-package native-package"
-TARBALLS="cross-compiler-aarch64.tar.xz native-compiler-aarch64.tar.xz"
+RELEASES="cross-compiler-aarch64.tar.xz native-compiler-aarch64.sqf native-compiler-aarch64.tar.xz"
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # copy_checkout: this checkout's files (tracked, as they are now, and new
@@ -54,12 +56,28 @@ build_in() {
   ok "$name: built $STAGES in $((SECONDS - start)) s ($dir)"
 }
 
-# compare NAME: NAME from both builds, hashes printed; diffoscope on a difference.
+# listed DIR: the files DIR/SHA256SUMS lists, sorted.
+listed() { sed 's/^[0-9a-f]*  //' "$1/SHA256SUMS" | LC_ALL=C sort; }
+
+# sums_checked NAME DIR: DIR/SHA256SUMS (the engine's) is there and right
+# for every file it lists.
+sums_checked() {
+  if (cd "$2" && sha256sum --quiet -c SHA256SUMS) >/dev/null 2>&1; then
+    ok "$1: out/aarch64/SHA256SUMS matches its files"
+  else not_ok "$1: out/aarch64/SHA256SUMS is missing or does not match its files ($2)"; return 1; fi
+}
+
+# listed_hash DIR NAME: NAME's hash in DIR/SHA256SUMS.
+listed_hash() { awk -v n="$2" 'substr($0, 67) == n { print $1 }' "$1/SHA256SUMS"; }
+
+# compare NAME: NAME's hash in both builds' SHA256SUMS, printed; diffoscope
+# on a difference.
 compare() {
   local name=$1 a="$TOP/out/aarch64/$1" b="$COPY/out/aarch64/$1" ha hb report
-  ha=$(sha256sum <"$a" | cut -d' ' -f1)
-  hb=$(sha256sum <"$b" | cut -d' ' -f1)
-  printf '# %s\n#   build 1: %s\n#   build 2: %s\n' "$name" "$ha" "$hb"
+  ha=$(listed_hash "$TOP/out/aarch64" "$name")
+  hb=$(listed_hash "$COPY/out/aarch64" "$name")
+  printf '# %s\n#   build 1: %s\n#   build 2: %s\n' "$name" "${ha:-not listed}" "${hb:-not listed}"
+  if [ -z "$ha" ] || [ -z "$hb" ]; then not_ok "$name is not in both builds' SHA256SUMS"; return; fi
   if [ "$ha" = "$hb" ]; then ok "$name is bit-identical in both builds"; return; fi
   not_ok "$name differs between the builds"
   if ! have diffoscope; then
@@ -82,7 +100,11 @@ main() {
   printf '# build 2: %s (HOME %s, cache %s)\n' "$COPY" "$REPRO/home" "$REPRO/home/.cache/crossboot"
   build_in build-1 "$TOP" || finish
   build_in build-2 "$COPY" -u CROSSBOOT_CACHE -u XDG_CACHE_HOME -u CCACHE_DIR HOME="$REPRO/home" || finish
-  for t in $TARBALLS; do compare "$t"; done
+  if ! sums_checked "build 1" "$TOP/out/aarch64" || ! sums_checked "build 2" "$COPY/out/aarch64"; then finish; fi
+  if [ "$(listed "$COPY/out/aarch64" | tr '\n' ' ')" = "$RELEASES " ]; then
+    ok "build 2's SHA256SUMS lists the releases of $STAGES: $RELEASES"
+  else not_ok "build 2's SHA256SUMS lists $(listed "$COPY/out/aarch64" | tr '\n' ' '), not $RELEASES"; fi
+  for t in $(listed "$COPY/out/aarch64"); do compare "$t"; done
   finish
 }
 

@@ -27,7 +27,7 @@ mkdir -p "$LOGS"
 TEST_TOOLS="shellcheck:shellcheck pyflakes3:python3-pyflakes openssl:openssl qemu-aarch64-static:qemu-user-static valgrind:valgrind
 bwrap:bubblewrap keyctl:keyutils distccd:distcc busybox:busybox-static socat:socat
 clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu aarch64-linux-gnu-g++-12:g++-12-aarch64-linux-gnu
-cmake:cmake meson:meson
+cmake:cmake meson:meson pkg-config:pkgconf
 ninja:ninja-build mmdebstrap:mmdebstrap"
 # Only --full's tests need these (the system image, the reproducibility report).
 FULL_TEST_TOOLS="qemu-system-aarch64:qemu-system-arm diffoscope:diffoscope-minimal apt-ftparchive:apt-utils gpg:gpg ip:iproute2"

@@ -41,6 +41,8 @@ manifest_check() {
         fail("sha256 must be 64 lowercase hex digits or \"unverified\", not \"" val "\"")
       if (key == "deb_sha256" && !hex64(val))
         fail("deb_sha256 must be 64 lowercase hex digits, not \"" val "\"")
+      if (key == "deb_unpack" && val !~ /^(tar|nested:[^\/[:space:]]+|subdir:[A-Za-z0-9._-]+)$/)
+        fail("deb_unpack must be tar, nested:FILE or subdir:DIR, not \"" val "\"")
     }
     END { exit bad }' "$MANIFEST") || die "sources manifest ${err:-$MANIFEST: unreadable}"
   MANIFEST_CHECKED=$MANIFEST

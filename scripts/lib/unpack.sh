@@ -20,6 +20,18 @@ unpack_into() {
       tar -xf "$(find "$tmp" -name "$inner" -print -quit)" -C "$tmp/inner" ||
         die "unpacking $inner from ${tarball##*/} failed (disk full?)"
       tmp="$tmp/inner" ;;
+    subdir:*)
+      # The project's source is one directory of the tarball's top directory
+      # (Debian's expat: a git archive, the library in expat/).
+      local sub=${how#subdir:}
+      tar -xf "$tarball" -C "$tmp" || die "unpacking ${tarball##*/} failed (disk full?)"
+      top=$(find "$tmp" -mindepth 2 -maxdepth 2 -type d -name "$sub")
+      if [ -z "$top" ] || [ "$(printf '%s\n' "$top" | wc -l)" != 1 ]; then
+        die "${tarball##*/}: expected one top directory holding $sub/"
+      fi
+      mkdir "$tmp/inner"
+      mv "$top" "$tmp/inner/"
+      tmp="$tmp/inner" ;;
     *) die "unknown unpack method '$how'" ;;
   esac
   top=$(find "$tmp" -mindepth 1 -maxdepth 1)

@@ -34,6 +34,8 @@ static const char *const base_files[] = {
 	G "/libgcov.a", G "/include/stddef.h", L "/crt1.o", L "/Scrt1.o",
 	L "/rcrt1.o", L "/crti.o", L "/crtn.o", L "/libc.a", L "/libc.so",
 	L "/libgcc_s.so", L "/libstdc++.so", L "/libm.a", S "/include/stdio.h",
+	/* gcc's runtime spec files, as a build with libgomp and libitm has */
+	L "/libgomp.spec", L "/libitm.spec",
 	CXXI "/iostream",
 	/* Debian multiarch sysroot at the default place */
 	ML "/libc.so.6", MU "/crt1.o", MU "/Scrt1.o", MU "/crti.o",
@@ -237,7 +239,51 @@ static const struct tc cases[] = {
 	  .seq = "x.o -litm -lgcc -Wl,--push-state,--as-needed -lgcc_s "
 		 "-Wl,--pop-state -lpthread -lc" },
 	{ "fopenmp-compile-only", .args = { "-fopenmp", "-c", "x.c" },
-	  .not = "-lgomp -lpthread" },
+	  .not = "-lgomp -lpthread -B" L "/" },
+	/* libgomp and -pthread's -lpthread only for the options that ask */
+	{ "plain-link-no-gomp", .args = { "x.o" },
+	  .not = "-lgomp -lpthread -pthread -litm -B" L "/" },
+	{ "plain-static-link-no-gomp", .args = { "-static", "x.o" },
+	  .not = "-lgomp -lpthread -pthread -B" L "/" },
+	{ "plain-cxx-link-no-gomp", .prog = "g++", .args = { "x.o" },
+	  .not = "-lgomp -lpthread -pthread -B" L "/" },
+	{ "glibc-plain-link-no-gomp", .prog = "aarch64-linux-gnu-gcc",
+	  .args = { "x.o" }, .not = "-lgomp -lpthread -pthread" },
+	{ "fopenmp-compile-no-libgomp-needed", .args = { "-fopenmp", "-c", "x.c" },
+	  .missing = { L "/libgomp.spec" }, .seq = "-fopenmp -c x.c" },
+	/* gcc reads libgomp.spec itself: its directory becomes a -B prefix */
+	{ "fopenmp-spec-dir", .args = { "-fopenmp", "x.o" },
+	  .seq = "-nostdlib -B" L "/ " DYN " -no-pie */crt1.o -fopenmp x.o "
+		 "-lgomp" },
+	{ "fopenmp-nostdlib-spec-dir", .args = { "-nostdlib", "-fopenmp", "x.o" },
+	  .seq = "-B" L "/ -nostdlib -fopenmp x.o", .not = "-lgomp" },
+	{ "fopenmp-no-libgomp", .args = { "-fopenmp", "x.o" },
+	  .missing = { L "/libgomp.spec" }, .act = CCWRAP_ERROR,
+	  .text = "-fopenmp needs libgomp: libgomp.spec not found " LOOKED },
+	{ "fopenacc-no-libgomp", .args = { "-fopenacc", "x.o" },
+	  .missing = { L "/libgomp.spec" }, .act = CCWRAP_ERROR,
+	  .text = "-fopenacc needs libgomp: libgomp.spec not found " LOOKED },
+	{ "parallelize-loops-no-libgomp",
+	  .args = { "-ftree-parallelize-loops=2", "x.o" },
+	  .missing = { L "/libgomp.spec" }, .act = CCWRAP_ERROR,
+	  .text = "-ftree-parallelize-loops needs libgomp: libgomp.spec not "
+		  "found " LOOKED },
+	{ "fno-openmp-no-libgomp-needed", .args = { "-fopenmp", "-fno-openmp",
+						    "x.o" },
+	  .missing = { L "/libgomp.spec" }, .seq = "x.o -lc" },
+	{ "fgnu-tm-no-libitm", .args = { "-fgnu-tm", "x.o" },
+	  .missing = { L "/libitm.spec" }, .act = CCWRAP_ERROR,
+	  .text = "-fgnu-tm needs libitm: libitm.spec not found " LOOKED },
+	{ "glibc-fopenmp-own-dirs", .prog = "aarch64-linux-gnu-gcc",
+	  .args = { "-fopenmp", "x.o" }, .act = CCWRAP_ERROR,
+	  .text = "-fopenmp needs libgomp: libgomp.spec not found (looked in "
+		  G ":" ML ":" MU ":" SR "/lib:" SR "/usr/lib)" },
+	{ "glibc-fopenmp-runtime-spec", .prog = "aarch64-linux-gnu-gcc",
+	  .args = { "-fopenmp", "x.o" },
+	  .extra = { T "/sysroot-runtime/lib/libgomp.spec" },
+	  .seq = "-B" T "/sysroot-runtime/lib/ -Wl,-dynamic-linker* -no-pie "
+		 "*/crt1.o -fopenmp x.o -L" T "/sysroot-runtime/lib -L" G
+		 " -lgomp -lgcc -lgcc_eh -lpthread -lc" },
 	{ "pg-needs-gcrt1", .args = { "-pg", "x.o" }, .act = CCWRAP_ERROR,
 	  .text = "gcrt1.o not found " LOOKED },
 	{ "pg-with-gcrt1", .args = { "-pg", "x.o" }, .extra = { L "/gcrt1.o" },

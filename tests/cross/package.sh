@@ -3,12 +3,16 @@
 # cross-package stage's) as a user gets it: extracted under a path with
 # spaces, moved, called through a symlink farm with no environment; C and C++
 # static and dynamic, CMake and Meson projects, CCWRAP_DEBUG, a missing crt
-# file, deterministic tar entries, the sources beside it.
+# file, -fopenmp (one line from ccwrap while there is no libgomp), the
+# licence texts, deterministic tar entries, its line in SHA256SUMS, the
+# sources beside it.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
+# shellcheck source=tests/helpers/licenses.sh
+. "$TOP/tests/helpers/licenses.sh"
 scratch
 
 T=aarch64-linux-musl
@@ -36,6 +40,14 @@ for f in README MANIFEST "$T.cmake" "$T.meson" "libexec/ccwrap/gcc" "libexec/ccw
   check "tarball has $f" test -s "$TC/$f"
 done
 check "MANIFEST names gcc's version and licence" grep -q '^gcc 12.2.0 .*GPL-3.0-or-later' "$TC/MANIFEST"
+# The licence texts of every component the MANIFEST names, and those the
+# licences themselves point at: gcc's runtime exception, the kernel
+# headers' syscall note.
+# shellcheck disable=SC2046 # one component name a word
+licenses_shipped tarball "$TC" $(awk '!/^#/ { print $1 }' "$TC/MANIFEST")
+check "share/licenses has gcc's runtime library exception" grep -q 'GCC RUNTIME LIBRARY EXCEPTION' "$TC/share/licenses/gcc/COPYING.RUNTIME"
+check "share/licenses has the kernel headers' GPL-2.0 and Linux-syscall-note" \
+  test -s "$TC/share/licenses/linux/LICENSES/preferred/GPL-2.0" -a -s "$TC/share/licenses/linux/LICENSES/exceptions/Linux-syscall-note"
 
 # A symlink farm of unprefixed names, as distcc masquerade directories use.
 FARM="$SCRATCH/farm dir"
@@ -88,6 +100,34 @@ if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && grep -q 'crt1
   ok "a missing crt1.o is one clear error line"
 else not_ok "missing crt1.o: exit $rc: $out"; fi
 
+# -fopenmp: with libgomp in the toolchain a program links and runs; without
+# it (gcc configured --disable-libgomp) the link is one line from ccwrap, not
+# gcc's "cannot read spec file".
+cat >"$SCRATCH/omp.c" <<'EOF'
+#include <stdio.h>
+int main(void)
+{
+	long sum = 0;
+#pragma omp parallel for reduction(+ : sum)
+	for (int i = 1; i <= 100; i++)
+		sum += i;
+	printf("%ld\n", sum);
+	return 0;
+}
+EOF
+echo 5050 >"$SCRATCH/omp.expected"
+if [ -f "$TC/$T/lib/libgomp.spec" ]; then
+  if command -v "$QEMU" >/dev/null; then
+    build_and_run "-fopenmp, static" "$TC/bin/$T-gcc" "$SCRATCH/omp.c" "$SCRATCH/omp.expected" -fopenmp -static
+  fi
+else
+  out=$("$TC/bin/$T-gcc" -fopenmp "$SCRATCH/omp.c" -o "$SCRATCH/omp" 2>&1) && rc=0 || rc=$?
+  if [ "$rc" = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '^ccwrap: -fopenmp needs libgomp: libgomp.spec not found' <<<"$out"; then
+    ok "-fopenmp without libgomp in the toolchain: one line from ccwrap"
+  else not_ok "-fopenmp without libgomp: exit $rc: $out"; fi
+  check "-fopenmp -c without libgomp compiles" "$TC/bin/$T-gcc" -fopenmp -c "$SCRATCH/omp.c" -o "$SCRATCH/omp.o"
+fi
+
 # Build systems, with the files shipped in the tarball.
 project_check() {
   local name=$1 exe=$2
@@ -109,6 +149,22 @@ if command -v meson >/dev/null && command -v ninja >/dev/null; then
     project_check Meson "$SCRATCH/meson build/hello_project"
   else not_ok "Meson project"; tail -n 15 "$SCRATCH/meson.log" | sed 's/^/#   /'; fi
 else skip "Meson project" "meson or ninja is not installed (apt-get install meson ninja-build)"; fi
+
+# The engine's out/TARGET/SHA256SUMS lists the tarball (as NAME beside it,
+# or STAGE/NAME for a stage's directory) with the hash of its bits.
+# shellcheck disable=SC2317 # called through check
+listed_in_sums() {
+  local d rel line
+  d=$(dirname "$1") rel=$(basename "$1")
+  for _ in 1 2; do
+    if [ -f "$d/SHA256SUMS" ] && line=$(grep -- "  $rel\$" "$d/SHA256SUMS"); then
+      (cd "$d" && sha256sum -c - <<<"$line"); return
+    fi
+    rel="$(basename "$d")/$rel" d=$(dirname "$d")
+  done
+  echo "no SHA256SUMS beside $1 or above it lists it"; return 1
+}
+check "out/'s SHA256SUMS lists the tarball with its hash" listed_in_sums "$TARBALL"
 
 SOURCES=${TARBALL%.tar.xz}-sources
 check "the sources beside the tarball match their SHA256SUMS" bash -c 'cd "$1" && sha256sum --quiet -c SHA256SUMS' _ "$SOURCES"

@@ -28,6 +28,15 @@ tar -xf "$OUT/sysroot-$DISTRO-arm64.tar.xz" -C "$TC"
 tar -xf "$OUT/glibc-runtime-$DISTRO-arm64.tar.xz" -C "$TC"
 SYS="$TC/sysroot/$G"
 check "the sysroot lists its $DISTRO packages (libc6 2.31)" grep -q '^libc6_2\.31' "$SYS/PACKAGES"
+# The tarball is passed on: each package's copyright file stays, nothing else of its documentation.
+check "every package of the sysroot has its copyright file" bash -c '
+  while IFS=_ read -r name _; do
+    [ -f "$1/usr/share/doc/$name/copyright" ] || { echo "no usr/share/doc/$name/copyright"; exit 1; }
+  done <"$1/PACKAGES"' _ "$SYS"
+check "the sysroot has no other documentation" \
+  bash -c '[ -z "$(find "$1/usr/share/doc" -mindepth 2 ! -type d ! -name copyright)" ]' _ "$SYS"
+check "the glibc runtime carries gcc's licence and its runtime exception" \
+  test -s "$TC/sysroot-runtime/share/licenses/gcc/COPYING.RUNTIME" -a -s "$TC/sysroot-runtime/share/licenses/gcc/COPYING3"
 
 # max_glibc EXE: the newest GLIBC_x.y version EXE needs.
 max_glibc() { readelf -VW "$1" | { grep -o 'GLIBC_[0-9.]*' || true; } | sed 's/GLIBC_//' | sort -V | tail -n 1; }

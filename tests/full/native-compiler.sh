@@ -5,12 +5,15 @@
 # it compiles and links C and C++ programs that then run, GNU make drives
 # it, and after the directory is moved it still finds its own headers and
 # libraries and nothing outside it (the well-known failure of relocated
-# native compilers: gcc looking in ../usr/include or /usr/include).
+# native compilers: gcc looking in ../usr/include or /usr/include). Its
+# licence texts (make's too) are in share/licenses/.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
+# shellcheck source=tests/helpers/licenses.sh
+. "$TOP/tests/helpers/licenses.sh"
 scratch
 
 T=aarch64-linux-musl
@@ -18,6 +21,10 @@ TARBALL="$TOP/out/aarch64/native-compiler-aarch64.tar.xz"
 PROG="$TOP/tests/programs"
 ROOT="$SCRATCH/empty root"
 check "native compiler tarball exists" test -s "$TARBALL"
+mkdir -p "$SCRATCH/licenses"
+tar -xf "$TARBALL" -C "$SCRATCH/licenses" native-compiler-aarch64/share/licenses
+licenses_shipped "native compiler" "$SCRATCH/licenses/native-compiler-aarch64" \
+  binutils gcc musl gmp mpfr mpc linux make ccwrap
 SQF="$TOP/out/aarch64/native-compiler-aarch64.sqf"
 check "the squashfs image holds the compiler (bin/gcc, cc1, make)" bash -c '
   list=$(unsquashfs -l "$1") && grep -qx "squashfs-root/bin/gcc" <<<"$list" &&

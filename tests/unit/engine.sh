@@ -357,6 +357,57 @@ out=$(B --dry-run fake never 2>&1) && rc=0 || rc=$?
 [ "$rc" = 0 ] && grep -q 'never .*to build.*never built' <<<"$out" && ok "--dry-run on a stage never built says so" ||
   not_ok "--dry-run never built: $rc: $out"
 
+# --- release checksums: out/TARGET/SHA256SUMS ----------------------------------
+# rel-a exports a tarball and an image flat, rel-b a directory with a tarball
+# and sources beside it, rel-c (after rel-a) fails. The contents follow a
+# line of each stage file, so an edit changes both the key and the bits.
+cat >"$P/stages/rel-a.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_EXPORT=flat
+stage_build() { sed -n 's/^# content: //p' "$TOP/stages/rel-a.sh" | tee "$STAGE_OUT/rel-a.tar.xz" >"$STAGE_OUT/rel-a.sqf"; }
+# content: one
+EOF
+cat >"$P/stages/rel-b.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_EXPORT=1
+stage_build() { mkdir "$STAGE_OUT/rel-b-sources"; echo b >"$STAGE_OUT/rel-b.tar.xz"; echo src >"$STAGE_OUT/rel-b-sources/src.tar.xz"; }
+EOF
+cat >"$P/stages/rel-c.sh" <<'EOF'
+# shellcheck shell=bash
+STAGE_DEPS="rel-a"
+stage_build() { false; }
+EOF
+SUMS="$P/out/fake/SHA256SUMS"
+sums_ok() { (cd "$P/out/fake" && sha256sum --quiet -c SHA256SUMS) && [ "$(sed 's/^[0-9a-f]*  //' "$SUMS" | tr '\n' ' ')" = "$1" ]; }
+B fake rel-a >/dev/null 2>&1 || true
+check "SHA256SUMS lists the tarball and the image a stage exported, with their hashes" sums_ok "rel-a.sqf rel-a.tar.xz "
+B fake rel-b >/dev/null 2>&1 || true
+check "a run of another stage adds its tarball (not the sources beside it), keeps the others" \
+  sums_ok "rel-a.sqf rel-a.tar.xz rel-b/rel-b.tar.xz "
+sed -i 's/^# content: one$/# content: two/' "$P/stages/rel-a.sh"
+out=$(B fake rel-a 2>&1) || true
+if [ "$(built "$out")" = "rel-a " ] && sums_ok "rel-a.sqf rel-a.tar.xz rel-b/rel-b.tar.xz " && grep -q "$(echo two | sha256sum | cut -c1-64)" "$SUMS"; then
+  ok "rebuilding one stage: its new hashes, the others' kept"
+else not_ok "SHA256SUMS after rebuilding rel-a: $out $(cat "$SUMS" 2>&1)"; fi
+sed -i 's/^# content: two$/# content: three/' "$P/stages/rel-a.sh"
+B fake rel-c >/dev/null 2>&1 || true
+check "a run that fails after replacing a release file leaves no SHA256SUMS (never a stale one)" test ! -e "$SUMS"
+B fake rel-a >/dev/null 2>&1 || true
+check "the next run writes it again" sums_ok "rel-a.sqf rel-a.tar.xz rel-b/rel-b.tar.xz "
+# Undoing the edit is a cache hit of an older result (older files): still right.
+sed -i 's/^# content: three$/# content: two/' "$P/stages/rel-a.sh"
+out=$(B fake rel-a 2>&1) || true
+if [ -z "$(built "$out")" ] && sums_ok "rel-a.sqf rel-a.tar.xz rel-b/rel-b.tar.xz " && [ "$(cat "$P/out/fake/rel-a.sqf")" = two ]; then
+  ok "going back to a cached result exports it and its hashes"
+else not_ok "SHA256SUMS after undoing the edit: $out $(cat "$SUMS" 2>&1)"; fi
+rm "$SUMS"
+B fake rel-b >/dev/null 2>&1 || true
+check "a run with every stage cached writes a missing SHA256SUMS" sums_ok "rel-a.sqf rel-a.tar.xz rel-b/rel-b.tar.xz "
+rm "$P/out/fake/rel-a.sqf"
+B fake rel-b >/dev/null 2>&1 || true
+check "a release file deleted from out/ is not listed" sums_ok "rel-a.tar.xz rel-b/rel-b.tar.xz "
+rm "$P"/stages/rel-[abc].sh
+
 # --- settings -----------------------------------------------------------------
 check "each stage's settings are written beside its log" grep -qx 'SOURCE_DATE_EPOCH=1672531200' "$P/out/fake/logs/m.settings"
 out=$(SOURCE_DATE_EPOCH=1672531200 B fake o 2>&1) || true

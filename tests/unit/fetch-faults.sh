@@ -182,9 +182,24 @@ expect_fail "a duplicate key in a block is an error" \
 manifest "ok/$TARBALL" "$SHA" $'[other]\ndeb_sha256 = 0123'
 expect_fail "a malformed deb_sha256 is an error" "sources.manifest:14: deb_sha256 must be" \
   lib "$CACHE" manifest_get pkg version
+manifest "ok/$TARBALL" "$SHA" $'[other]\ndeb_unpack = zip'
+expect_fail "an unknown deb_unpack method is an error" "sources.manifest:14: deb_unpack must be tar, nested:FILE or subdir:DIR" \
+  lib "$CACHE" manifest_get pkg version
 manifest "ok/$TARBALL" "$SHA" $'[other]\nversion 2.0'
 expect_fail "a line that is not \"key = value\" is an error" "sources.manifest:14: not a \"key = value\" line" \
   lib "$CACHE" manifest_get pkg version
+
+# --- unpacking a subdirectory (subdir:DIR, Debian's expat) ----------------------
+mkdir -p "$SCRATCH/git-archive/proj-R_1/lib" "$SCRATCH/git-archive/proj-R_1/doc"
+echo 'all:' >"$SCRATCH/git-archive/proj-R_1/lib/Makefile"
+tar -C "$SCRATCH/git-archive" -cJf "$SCRATCH/git-archive.tar.xz" proj-R_1
+run "$SCRATCH/out" lib "$CACHE" unpack_into "$SCRATCH/git-archive.tar.xz" "$SCRATCH/sub tree" subdir:lib
+check "subdir:lib: the tree is the tarball's lib/, nothing else" \
+  test "$RC:$(cd "$SCRATCH/sub tree" 2>/dev/null && find . | LC_ALL=C sort | tr '\n' ' ')" = "0:. ./Makefile "
+run "$SCRATCH/out" lib "$CACHE" unpack_into "$SCRATCH/git-archive.tar.xz" "$SCRATCH/sub tree 2" subdir:src
+if [ "$RC" -ne 0 ] && one_error_line "$SCRATCH/out" "expected one top directory holding src/" && [ ! -e "$SCRATCH/sub tree 2" ]; then
+  ok "subdir:src when there is none: one error line, no tree"
+else not_ok "subdir:src when there is none: one error line, no tree (exit $RC)"; show "$SCRATCH/out"; fi
 
 # --- truncated downloads (no published hash, as linux) ---------------------------
 for how in short nolen; do
