@@ -69,19 +69,20 @@ in_empty_root() {
 
 # unpack_image_and_cross OUT: the system image and a cross compiler tarball
 # from OUT (out/ARCH) checked and extracted under SCRATCH (a path with a
-# space); sets IMG and CROSS. Ends the test when either is missing.
+# space); sets IMG and CROSS (the extracted directories) and IMG_TAR and
+# CROSS_TAR (the tarballs). Ends the test when either is missing.
 unpack_image_and_cross() {
-  local out=$1 img_tar cross_tar unpacked
-  img_tar="$out/system-image-aarch64.tar.xz"
-  cross_tar="$out/cross-compiler-aarch64.tar.xz"
-  [ -s "$cross_tar" ] || cross_tar="$out/cross-package/cross-compiler-aarch64.tar.xz"
-  check "system image tarball exists" test -s "$img_tar"
-  check "a cross compiler tarball exists (${cross_tar#"$out"/})" test -s "$cross_tar"
+  local out=$1 unpacked
+  IMG_TAR="$out/system-image-aarch64.tar.xz"
+  CROSS_TAR="$out/cross-compiler-aarch64.tar.xz"
+  [ -s "$CROSS_TAR" ] || CROSS_TAR="$out/cross-package/cross-compiler-aarch64.tar.xz"
+  check "system image tarball exists" test -s "$IMG_TAR"
+  check "a cross compiler tarball exists (${CROSS_TAR#"$out"/})" test -s "$CROSS_TAR"
   [ "$FAILED" = 0 ] || finish
   unpacked="$SCRATCH/un packed"
   mkdir "$unpacked"
-  tar -xf "$img_tar" -C "$unpacked"
-  tar -xf "$cross_tar" -C "$unpacked"
+  tar -xf "$IMG_TAR" -C "$unpacked"
+  tar -xf "$CROSS_TAR" -C "$unpacked"
   IMG="$unpacked/system-image-aarch64"
   CROSS="$unpacked/cross-compiler-aarch64"
 }
