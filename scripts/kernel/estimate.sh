@@ -53,6 +53,66 @@ echo "sample \$(wc -l </build/est-sample)" >>/build/estimate.txt
 echo "sample_built \$built" >>/build/estimate.txt
 awk -v s="\$s" -v e="\$e" 'BEGIN { print "sample_seconds", e - s }' >>/build/estimate.txt
 EOF
+  farm_script
+}
+
+# farm_script: the build farm's model inputs (README, build farm), from the
+# sample: each object's compile command (kbuild's .cmd file) run three times,
+# one at a time: whole, as distcc's client runs it (preprocessing only: it
+# stays on this machine) and as a compile host does (the preprocessed source
+# to an object), with what would cross the network each way, raw and
+# gzip -1 (distcc's LZO compresses a little less). One line an object in
+# /build/est-farm: whole_s pp_s cc_s src_bytes src_gz obj_bytes obj_gz.
+farm_script() {
+  cat <<'EOF'
+now() { date +%s.%N; }
+: >/build/est-farm
+cd /build/est
+while read -r o; do
+  cmd="$(dirname "$o")/.$(basename "$o").cmd"
+  [ -f "$o" ] && [ -f "$cmd" ] || continue
+  c=$(sed -n '1{s/^[^ ]* := //;s/;.*//;p;}' "$cmd" | sed 's/ -Wp,-MD,[^ ]*//')
+  case $c in *" -c -o "*) ;; *) continue ;; esac
+  src=${c##* }
+  case $src in *.c) pp=/build/farm.i ;; *.S) pp=/build/farm.s ;; *) continue ;; esac
+  t0=$(now); sh -c "$(printf '%s' "$c" | sed 's| -c -o [^ ]*| -c -o /build/farm-whole.o|')" 2>/dev/null || continue
+  t1=$(now); sh -c "$(printf '%s' "$c" | sed 's| -c -o [^ ]*| -E -o '"$pp"'|')" 2>/dev/null || continue
+  t2=$(now); sh -c "$(printf '%s' "${c% *}" | sed 's| -c -o [^ ]*| -c -o /build/farm.o|; s| -include [^ ]*||g') $pp" 2>/dev/null || continue
+  t3=$(now)
+  echo "$t0 $t1 $t2 $t3 $(wc -c <"$pp") $(gzip -1 -c "$pp" | wc -c) $(wc -c </build/farm.o) $(gzip -1 -c /build/farm.o | wc -c)" |
+    awk '{ printf "%.4f %.4f %.4f %s %s %s %s\n", $2 - $1, $3 - $2, $4 - $3, $5, $6, $7, $8 }' >>/build/est-farm
+done </build/est-sample
+rm -f /build/farm.i /build/farm.s /build/farm.o /build/farm-whole.o
+EOF
+}
+
+# farm_report FARM-FILE OBJECTS CORES: the per-object means of farm_script's
+# lines and the compile phase's modelled wall time with 1, 4, 16 and 64
+# compile hosts of CORES cores each, this machine (CORES too) preprocessing:
+#   T(N) = OBJECTS * max(pp / CORES, cc / (N * CORES), gz_bytes / link)
+# (the slowest of the three pipelines sets the pace: this machine's
+# preprocessing, the hosts' compiling, the client's 1 Gbit/s link), against
+# OBJECTS * whole / CORES locally. Linking, modpost, BTF and packaging stay
+# local and are added from a measured build (README).
+farm_report() {
+  awk -v objs="$2" -v cores="$3" '
+    { n++; w += $1; p += $2; c += $3; sb += $4; sg += $5; ob += $6; og += $7 }
+    END {
+      if (n == 0) { print "farm model: no sample object could be re-run"; exit }
+      w /= n; p /= n; c /= n; sb /= n; sg /= n; ob /= n; og /= n
+      link = 125e6   # bytes a second: 1 Gbit/s
+      printf "farm model, %d sample objects (one at a time): whole compile %.3f s, preprocessing %.3f s (%.0f%%, stays here), compiling the preprocessed source %.3f s\n", n, w, p, 100 * p / w, c
+      printf "  network a job: %.0f KiB source out (%.0f KiB gzip -1), %.0f KiB object back (%.0f KiB gzip -1)\n", sb / 1024, sg / 1024, ob / 1024, og / 1024
+      printf "  compile phase, %d objects: here alone %.0f min; with compile hosts of %d cores:", objs, objs * w / cores / 60, cores
+      split("1 4 16 64", hosts, " ")
+      for (i = 1; i <= 4; i++) {
+        t = p / cores; r = c / (hosts[i] * cores); net = (sg + og) / link
+        if (r > t) t = r
+        if (net > t) t = net
+        printf " %d: %.0f min", hosts[i], objs * t / 60
+      }
+      printf "\n"
+    }' "$1"
 }
 
 # estimate_report FILE: the measurements and the extrapolation, readable.
@@ -71,4 +131,5 @@ estimate_report() {
       printf "estimated build, without linking, modpost and packaging: %.1f h\n",
         (compile + v["prepare_seconds"]) / 3600
     }' "$1"
+  [ ! -s "${1%/*}/est-farm" ] || farm_report "${1%/*}/est-farm" "$(sed -n 's/^objects //p' "$1")" "$JOBS"
 }
