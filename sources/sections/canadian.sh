@@ -71,8 +71,9 @@ canadian_gcc_patches() {
 # reuse_target_libs CROSS DEST: from CROSS, the sysroot (musl, kernel
 # headers, libstdc++, libgcc_s, libatomic, libgomp and libgomp.spec),
 # libgcc's archives and start files, and the headers the target libraries
-# install into gcc's own include directory (libgomp's omp.h, openacc.h and
-# acc_prof.h), which this gcc's install-gcc does not have.
+# install into gcc's own include directory (libgcc's unwind.h and gcov.h,
+# libgomp's omp.h, openacc.h and acc_prof.h), which this gcc's install-gcc
+# does not have.
 reuse_target_libs() {
   local cross=$1 dest=$2 T=$TARGET_TRIPLET v f inc added=()
   v=$(manifest_get gcc version)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
-# The cross stage's compiler, moved to a path with spaces: C and C++ programs,
-# static and dynamic against musl, run under qemu-aarch64 with their output checked.
+# The cross stage's compiler, moved to a path with spaces: C, C++ and OpenMP
+# programs, static and dynamic against musl, run under qemu-aarch64 with their
+# output checked.
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"

@@ -51,6 +51,13 @@ done < <(find "$TC/bin" "$TC/libexec" "$TC/$T/bin" -type f -print0)
 if [ "$n" -ge 30 ] && [ ${#bad[@]} = 0 ]; then ok "all $n programs are static aarch64 executables"
 else not_ok "$n programs, not static aarch64: ${bad[*]}"; fi
 
+# The headers the target libraries install into gcc's include directory,
+# copied from the cross stage (gcc's install-gcc has none of them).
+check "gcc's include dir has libgcc's and libgomp's headers" bash -c '
+  for h in unwind.h gcov.h omp.h openacc.h acc_prof.h; do
+    [ -s "$1/lib/gcc/$2/12.2.0/include/$h" ] || { echo "no $h"; exit 1; }
+  done' _ "$TC" "$T"
+
 # in_root NAME CMD...: CMD in the empty root, cwd /.
 in_root() {
   local name=$1 log; shift

@@ -43,6 +43,13 @@ check "target libraries and start files (more than 10) are all aarch64" bash -c 
     xargs -0 file -b) || exit 1
   [ "$(grep -c ELF <<<"$types")" -gt 10 ] && ! grep ELF <<<"$types" | grep -v "ARM aarch64"' _ "$TC" "$T"
 
+# The headers the target libraries install into gcc's include directory,
+# copied from the cross stage (gcc's install-gcc has none of them).
+check "gcc's include dir has libgcc's and libgomp's headers" bash -c '
+  for h in unwind.h gcov.h omp.h openacc.h acc_prof.h; do
+    [ -s "$1/lib/gcc/$2/12.2.0/include/$h" ] || { echo "no $h"; exit 1; }
+  done' _ "$TC" "$T"
+
 # --- the empty root ------------------------------------------------------------
 check "the root has no /lib, /usr, /bin, /proc or /tmp" bash -c '
   for d in lib lib64 usr bin proc tmp; do [ ! -e "$1/$d" ] || exit 1; done' _ "$ROOT"
