@@ -71,7 +71,8 @@ static void musl(struct layout *l, struct ctx *c, const char *lib_top)
 }
 
 /* The glibc flavour's runtime (the glibc-runtime stage, extracted beside
- * bin/): C++ headers, and libgcc, start files and a static libstdc++ built
+ * bin/): C++ headers, libgomp's headers (omp.h) in include/, and libgcc,
+ * start files, a static libstdc++ and libgomp (and libgomp.spec) built
  * against glibc, searched before the musl ones in gcc_dir. Optional: C
  * works without it, with the musl build's libgcc. */
 static void glibc_runtime(struct layout *l, struct ctx *c,
@@ -83,6 +84,7 @@ static void glibc_runtime(struct layout *l, struct ctx *c,
 	add_existing(c, &l->inc_cxx, cxx);
 	add_existing(c, &l->inc_cxx, path(c, "%s/%s", cxx, CCWRAP_GNU_TRIPLET));
 	add_existing(c, &l->inc_cxx, path(c, "%s/backward", cxx));
+	add_existing(c, &l->inc, path(c, "%s/include", rt));
 	add_existing(c, &l->libdirs, path(c, "%s/lib", rt));
 }
 
@@ -106,6 +108,7 @@ static void glibc(struct layout *l, struct ctx *c, const char *lib_top)
 	 * sysroot; the flat layout's scripts hold full host paths. */
 	l->ld_sysroot = exists(c, multiarch_lib) || exists(c, multiarch_usrlib)
 				? sys : "/";
+	/* First: its omp.h goes with its libgomp, not the musl build's. */
 	glibc_runtime(l, c, lib_top);
 	sv_push(&l->libdirs, (char *)l->gcc_dir);
 	add_existing(c, &l->inc, path(c, "%s/include", l->gcc_dir));

@@ -68,16 +68,28 @@ canadian_gcc_patches() {
   done
 }
 
-# reuse_target_libs CROSS DEST: the sysroot (musl, kernel headers, libstdc++,
-# libgcc_s, libatomic) and libgcc's archives and start files, from CROSS.
+# reuse_target_libs CROSS DEST: from CROSS, the sysroot (musl, kernel
+# headers, libstdc++, libgcc_s, libatomic, libgomp and libgomp.spec),
+# libgcc's archives and start files, and the headers the target libraries
+# install into gcc's own include directory (libgcc's unwind.h and gcov.h,
+# libgomp's omp.h, openacc.h and acc_prof.h), which this gcc's install-gcc
+# does not have.
 reuse_target_libs() {
-  local cross=$1 dest=$2 T=$TARGET_TRIPLET v f
+  local cross=$1 dest=$2 T=$TARGET_TRIPLET v f inc added=()
   v=$(manifest_get gcc version)
   # Not $T/bin: those are cross's binutils (dynamic), the canadian's are there.
   find "$cross/$T" -mindepth 1 -maxdepth 1 ! -name bin -exec cp -a {} "$dest/$T/" \;
   for f in "$cross/lib/gcc/$T/$v"/*.a "$cross/lib/gcc/$T/$v"/*.o; do
     cp -a "$f" "$dest/lib/gcc/$T/$v/"
   done
+  # Only what is missing: gcc's own headers are this build's.
+  inc="lib/gcc/$T/$v/include"
+  for f in "$cross/$inc"/*; do
+    [ ! -e "$dest/$inc/${f##*/}" ] || continue
+    cp -a "$f" "$dest/$inc/"
+    added+=("${f##*/}")
+  done
+  msg "  the target libraries' headers from the cross stage: ${added[*]:-none}"
 }
 
 # check_static_host_programs DIR: every ELF executable outside the target's

@@ -6,7 +6,9 @@ RECIPE_NEEDS="linux-headers gcc musl tidy"
 # tc_cross_toolchain DEST KARCH [GCC-OPTION...]: gcc (C, C++), musl and the
 # kernel headers for TC_TARGET into DEST, where TC_TARGET's binutils already
 # are. One gcc build, not two: all-gcc first, then musl's headers, a static
-# libgcc, musl itself, and only then gcc's target libraries.
+# libgcc, musl itself, and only then gcc's target libraries (libgcc,
+# libstdc++, libatomic, libgomp: its omp.h, openacc.h and acc_prof.h go to
+# lib/gcc/T/V/include, libgomp.so, .a and .spec to T/lib).
 tc_cross_toolchain() {
   local dest=$1 karch=$2 T=$TC_TARGET; shift 2
   local sys="$STAGE_WORK/sysroot-$T"   # what the target libraries build against

@@ -5,6 +5,7 @@ RECIPE_NEEDS="host-flags"
 
 # tc_gcc_configure BUILD-SYSROOT [OPTION...]: configure gcc (C, C++) for
 # TC_TARGET in $STAGE_WORK/gcc-TC_TARGET. Both sysroots use /include and /lib.
+# Of the optional target libraries only libgomp (-fopenmp) is built.
 tc_gcc_configure() {
   local sys=$1 src cflags; shift
   src=$(source_dir gcc)
@@ -17,7 +18,7 @@ tc_gcc_configure() {
     --with-native-system-header-dir=/include \
     --with-gmp="$TC_HOSTLIBS" --with-mpfr="$TC_HOSTLIBS" --with-mpc="$TC_HOSTLIBS" --without-isl \
     --enable-languages=c,c++ --disable-multilib --disable-nls --disable-werror \
-    --disable-libsanitizer --disable-libgomp --disable-libitm --disable-libssp \
+    --disable-libsanitizer --disable-libitm --disable-libssp \
     --disable-libquadmath --disable-libvtv --disable-libstdcxx-pch \
     --enable-checking=release --with-pkgversion=crossboot \
     --enable-default-pie \

@@ -7,6 +7,9 @@ RECIPE_NEEDS=""
 # and the debug info libgcc builds with regardless of CFLAGS (-g): its paths
 # name the build, and a release is the same from any build directory.
 # TC_TARGET's strip must be in PATH and run here (the cross stage's does).
+# What the target libraries install stays: their archives (libgomp.a too)
+# lose only debug info, the shared ones were stripped by install-strip, and
+# their headers (omp.h) are in lib/gcc/T/V/include, not the include/ removed.
 tc_tidy() {
   local dest=$1
   rm -rf "$dest/share" "$dest/include"

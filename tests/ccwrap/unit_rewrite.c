@@ -284,6 +284,39 @@ static const struct tc cases[] = {
 	  .seq = "-B" T "/sysroot-runtime/lib/ -Wl,-dynamic-linker* -no-pie "
 		 "*/crt1.o -fopenmp x.o -L" T "/sysroot-runtime/lib -L" G
 		 " -lgomp -lgcc -lgcc_eh -lpthread -lc" },
+	{ "glibc-fopenmp-static-runtime", .prog = "aarch64-linux-gnu-gcc",
+	  .args = { "-static", "-fopenmp", "x.o" },
+	  .extra = { T "/sysroot-runtime/lib/libgomp.spec",
+		     T "/sysroot-runtime/lib/libgomp.a" },
+	  .seq = "-B" T "/sysroot-runtime/lib/ */crt1.o -static -fopenmp x.o "
+		 "-L" T "/sysroot-runtime/lib -lgomp -Wl,--start-group -lgcc "
+		 "-lgcc_eh -lpthread -lc -Wl,--end-group" },
+	/* the runtime's omp.h goes with its libgomp: before the musl build's
+	 * (gcc's include dir, which has one too) */
+	{ "glibc-runtime-omp-h-first", .prog = "aarch64-linux-gnu-gcc",
+	  .args = { "-fopenmp", "-c", "x.c" },
+	  .extra = { T "/sysroot-runtime/include/omp.h", G "/include/omp.h" },
+	  .seq = "-fopenmp -c x.c -isystem " T "/sysroot-runtime/include "
+		 "-isystem " G "/include -isystem " SR "/usr/include" },
+	{ "glibc-runtime-omp-h-cxx", .prog = "aarch64-linux-gnu-g++",
+	  .args = { "-fopenmp", "-c", "x.cc" },
+	  .extra = { T "/sysroot-runtime/include/omp.h",
+		     T "/sysroot-runtime/include/c++/12.2.0/vector" },
+	  .seq = "x.cc -isystem " T "/sysroot-runtime/include/c++/12.2.0 "
+		 "-isystem " T "/sysroot-runtime/include -isystem " G
+		 "/include" },
+	{ "glibc-no-runtime-no-runtime-include", .prog = "aarch64-linux-gnu-gcc",
+	  .args = { "-fopenmp", "-c", "x.c" },
+	  .not = T "/sysroot-runtime/include" },
+	/* musl links never take the glibc runtime's libgomp */
+	{ "musl-fopenmp-not-glibc-runtime",
+	  .args = { "-fopenmp", "x.o" }, .missing = { L "/libgomp.spec" },
+	  .extra = { T "/sysroot-runtime/lib/libgomp.spec" },
+	  .act = CCWRAP_ERROR,
+	  .text = "-fopenmp needs libgomp: libgomp.spec not found " LOOKED },
+	{ "musl-compile-no-runtime-include", .args = { "-fopenmp", "-c", "x.c" },
+	  .extra = { T "/sysroot-runtime/include/omp.h" },
+	  .seq = "x.c " INC, .not = T "/sysroot-runtime/include" },
 	{ "pg-needs-gcrt1", .args = { "-pg", "x.o" }, .act = CCWRAP_ERROR,
 	  .text = "gcrt1.o not found " LOOKED },
 	{ "pg-with-gcrt1", .args = { "-pg", "x.o" }, .extra = { L "/gcrt1.o" },

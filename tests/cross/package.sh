@@ -3,9 +3,9 @@
 # cross-package stage's) as a user gets it: extracted under a path with
 # spaces, moved, called through a symlink farm with no environment; C and C++
 # static and dynamic, CMake and Meson projects, CCWRAP_DEBUG, a missing crt
-# file, -fopenmp (one line from ccwrap while there is no libgomp), the
-# licence texts, deterministic tar entries, its line in SHA256SUMS, the
-# sources beside it.
+# file, -fopenmp (4 threads, static and dynamic; one line from ccwrap without
+# libgomp.spec), the licence texts, deterministic tar entries, its line in
+# SHA256SUMS, the sources beside it.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
@@ -36,7 +36,8 @@ SORTED_PER_DIR='{ n = split($0, p, "/"); d = substr($0, 1, length($0) - length(p
   if ((d in last) && last[d] > p[n]) exit 1; last[d] = p[n] }'
 check "tar entries are sorted by name within each directory" bash -c 'set -o pipefail
   tar -tf "$1" | sed "s#/\$##" | LC_ALL=C awk "$2"' _ "$TARBALL" "$SORTED_PER_DIR"
-for f in README MANIFEST "$T.cmake" "$T.meson" "libexec/ccwrap/gcc" "libexec/ccwrap/g++"; do
+for f in README MANIFEST "$T.cmake" "$T.meson" "libexec/ccwrap/gcc" "libexec/ccwrap/g++" \
+  "$T/lib/libgomp.spec" "$T/lib/libgomp.so.1" "lib/gcc/$T/12.2.0/include/omp.h"; do
   check "tarball has $f" test -s "$TC/$f"
 done
 check "MANIFEST names gcc's version and licence" grep -q '^gcc 12.2.0 .*GPL-3.0-or-later' "$TC/MANIFEST"
@@ -100,33 +101,28 @@ if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && grep -q 'crt1
   ok "a missing crt1.o is one clear error line"
 else not_ok "missing crt1.o: exit $rc: $out"; fi
 
-# -fopenmp: with libgomp in the toolchain a program links and runs; without
-# it (gcc configured --disable-libgomp) the link is one line from ccwrap, not
-# gcc's "cannot read spec file".
-cat >"$SCRATCH/omp.c" <<'EOF'
-#include <stdio.h>
-int main(void)
-{
-	long sum = 0;
-#pragma omp parallel for reduction(+ : sum)
-	for (int i = 1; i <= 100; i++)
-		sum += i;
-	printf("%ld\n", sum);
-	return 0;
-}
-EOF
-echo 5050 >"$SCRATCH/omp.expected"
-if [ -f "$TC/$T/lib/libgomp.spec" ]; then
-  if command -v "$QEMU" >/dev/null; then
-    build_and_run "-fopenmp, static" "$TC/bin/$T-gcc" "$SCRATCH/omp.c" "$SCRATCH/omp.expected" -fopenmp -static
-  fi
-else
-  out=$("$TC/bin/$T-gcc" -fopenmp "$SCRATCH/omp.c" -o "$SCRATCH/omp" 2>&1) && rc=0 || rc=$?
-  if [ "$rc" = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '^ccwrap: -fopenmp needs libgomp: libgomp.spec not found' <<<"$out"; then
-    ok "-fopenmp without libgomp in the toolchain: one line from ccwrap"
-  else not_ok "-fopenmp without libgomp: exit $rc: $out"; fi
-  check "-fopenmp -c without libgomp compiles" "$TC/bin/$T-gcc" -fopenmp -c "$SCRATCH/omp.c" -o "$SCRATCH/omp.o"
+# -fopenmp: a parallel program links static and dynamic (libgomp.so.1 from
+# the sysroot) and runs with the team OMP_NUM_THREADS=4 asks for; its output
+# names the team size, so one thread is told apart from four (the control).
+# Without libgomp.spec (the broken copy) the link is one line from ccwrap,
+# not gcc's "cannot read spec file", and -fopenmp -c still compiles.
+OMP="$PROG/openmp.c"
+if command -v "$QEMU" >/dev/null; then
+  OMP_NUM_THREADS=4 build_and_run "-fopenmp static" "$TC/bin/$T-gcc" "$OMP" "$PROG/openmp.expected" -fopenmp -static
+  OMP_NUM_THREADS=4 build_and_run "-fopenmp dynamic" "$FARM/cc" "$OMP" "$PROG/openmp.expected" -fopenmp
+  check "-fopenmp dynamic needs libgomp.so.1" bash -c '
+    readelf -dW "$1" | grep -q "Shared library: \[libgomp.so.1\]"' _ "$SCRATCH/exe--fopenmp-dynamic"
+  check "control: with OMP_NUM_THREADS=1 the OpenMP program prints a team of 1, not the expected output" bash -c '
+    out=$(OMP_NUM_THREADS=1 "$1" -L "$2" "$3") && [[ $out == "team of 1 threads, 1 of them worked"* ]] &&
+    [ "$out" != "$(cat "$4")" ]' _ "$QEMU" "$TC/$T" "$SCRATCH/exe--fopenmp-dynamic" "$PROG/openmp.expected"
 fi
+cp "$TC/$T/lib/crt1.o" "$BROKEN/$T/lib/"
+rm -f "$BROKEN/$T/lib/libgomp.spec"
+out=$("$BROKEN/bin/$T-gcc" -fopenmp "$OMP" -o "$SCRATCH/omp" 2>&1) && rc=0 || rc=$?
+if [ "$rc" = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '^ccwrap: -fopenmp needs libgomp: libgomp.spec not found' <<<"$out"; then
+  ok "-fopenmp without libgomp.spec: one line from ccwrap"
+else not_ok "-fopenmp without libgomp.spec: exit $rc: $out"; fi
+check "-fopenmp -c without libgomp.spec compiles" "$BROKEN/bin/$T-gcc" -fopenmp -c "$OMP" -o "$SCRATCH/omp.o"
 
 # Build systems, with the files shipped in the tarball.
 project_check() {

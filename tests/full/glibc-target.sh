@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The toolchain's glibc mode against the target distribution (bullseye here,
 # standing in for focal): the release tarball with the sysroot and the glibc
-# runtime extracted into it. C and C++ programs run under qemu-aarch64 with
-# the sysroot; none needs a GLIBC_ symbol version newer than the
-# distribution's; C++ programs need only libc6 and libgcc-s1 and run in a
-# bullseye arm64 root holding just those; a Debian package cross-built in the
+# runtime extracted into it. C, C++ and OpenMP programs run under
+# qemu-aarch64 with the sysroot; none needs a GLIBC_ symbol version newer
+# than the distribution's; C++ programs need only libc6 and libgcc-s1 and
+# OpenMP programs only libc6 (static libgomp), and both run in a bullseye
+# arm64 root holding just those; a Debian package cross-built in the
 # build chroot depends on the target's libc6 (>= 2.17), not the build host's.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
@@ -46,7 +47,8 @@ needs() { readelf -dW "$1" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort
 # glibc_program NAME DRIVER SRC EXPECTED NEEDED [FLAGS...]: build in glibc
 # mode, run under qemu with the sysroot, check the shared libraries it needs
 # (a dangling .so link in the sysroot would make ld take the .a silently)
-# and its symbol versions.
+# and its symbol versions. NEEDED "static": a static program (no
+# interpreter, no symbol versions to check).
 glibc_program() {
   local name=$1 driver=$2 src=$3 expected=$4 want=$5 exe="$SCRATCH/$1" out v; shift 5
   if ! out=$("$TC/bin/$G-$driver" -O2 "$src" -o "$exe" "$@" 2>&1); then
@@ -55,6 +57,11 @@ glibc_program() {
   if out=$("$QEMU" -L "$SYS" "$exe" 2>&1) && [ "$out" = "$(cat "$expected")" ]; then
     ok "$name: glibc mode, runs under qemu-aarch64 -L sysroot"
   else not_ok "$name: $out"; fi
+  if [ "$want" = static ]; then
+    if readelf -lW "$exe" | grep -q INTERP; then not_ok "$name: has a program interpreter"
+    else ok "$name: static (no program interpreter)"; fi
+    return
+  fi
   if [ "$(needs "$exe")" = "$want" ]; then ok "$name: needs exactly $want"
   else not_ok "$name: needs $(needs "$exe"), expected $want"; fi
   v=$(max_glibc "$exe")
@@ -86,8 +93,30 @@ echo "ba7816bf zlib" >"$SCRATCH/ssl.expected"
 glibc_program "C with libcrypto and zlib" gcc "$SCRATCH/ssl.c" "$SCRATCH/ssl.expected" \
   "libc.so.6 libcrypto.so.1.1 libz.so.1 " -lcrypto -lz
 
+# OpenMP: the glibc runtime's libgomp is static, so the program needs only
+# libc6's libraries (libgomp.a's dlopen is in libdl before glibc 2.34), not
+# the distribution's libgomp1; a team of 4 threads (OMP_NUM_THREADS=4) runs
+# the loop. The runtime ships the spec file gcc reads and libgomp's headers.
+for f in lib/libgomp.a lib/libgomp.spec include/omp.h include/openacc.h include/acc_prof.h; do
+  check "the glibc runtime has $f" test -s "$TC/sysroot-runtime/$f"
+done
+check "the glibc runtime has no libgomp.so (libgomp is linked statically)" \
+  bash -c '! ls "$1"/libgomp.so* 2>/dev/null' _ "$TC/sysroot-runtime/lib"
+check "the glibc runtime's libgomp.spec adds -ldl to every link" \
+  grep -qx '\*link_gomp: -lgomp -ldl *' "$TC/sysroot-runtime/lib/libgomp.spec"
+check "glibc mode takes the runtime's omp.h" bash -c '
+  "$1" -fopenmp -E -x c - <<<"#include <omp.h>" | grep -qF "\"$2/include/omp.h\""' _ "$TC/bin/$G-gcc" "$TC/sysroot-runtime"
+OMP_NUM_THREADS=4 glibc_program "OpenMP" gcc "$PROG/openmp.c" "$PROG/openmp.expected" \
+  "libc.so.6 libdl.so.2 libpthread.so.0 " -fopenmp
+OMP_NUM_THREADS=4 glibc_program "OpenMP, static" gcc "$PROG/openmp.c" "$PROG/openmp.expected" static -fopenmp -static
+# Control: the output checks see the team size (one thread is not four).
+check "control: with OMP_NUM_THREADS=1 the OpenMP program prints a team of 1, not the expected output" bash -c '
+  out=$(OMP_NUM_THREADS=1 "$1" -L "$2" "$3") && [[ $out == "team of 1 threads, 1 of them worked"* ]] &&
+  [ "$out" != "$(cat "$4")" ]' _ "$QEMU" "$SYS" "$SCRATCH/OpenMP" "$PROG/openmp.expected"
+
 # A bullseye arm64 root with nothing but libc6 and libgcc-s1 (and what they
-# depend on), the C++ program run in it (chroot, qemu through binfmt_misc).
+# depend on), the C++ and OpenMP programs run in it (chroot, qemu through
+# binfmt_misc).
 if [ "$(id -u)" != 0 ]; then skip "C++ in a bare $DISTRO root" "chroot needs root"
 elif ! why=$(binfmt_aarch64); then skip "C++ in a bare $DISTRO root" "$why"
 elif ! command -v mmdebstrap >/dev/null; then skip "C++ in a bare $DISTRO root" "mmdebstrap is not installed"
@@ -98,9 +127,13 @@ else
   if mmdebstrap --variant=extract --architectures=arm64 --include=libc6,libgcc-s1 "$DISTRO" "$BARE" \
       "deb $(debian_mirror) $DISTRO main" >"$SCRATCH/bare.log" 2>&1; then
     cp "$SCRATCH/C++ exceptions" "$BARE/exceptions"
+    [ ! -f "$SCRATCH/OpenMP" ] || cp "$SCRATCH/OpenMP" "$BARE/openmp"
     check "the bare root has no libstdc++" bash -c '! find "$1" -name "libstdc++*" | grep -q .' _ "$BARE"
     check "C++ program runs in a $DISTRO arm64 root with only libc6 and libgcc-s1" bash -c '
       [ "$(chroot "$1" /exceptions)" = "$(cat "$2")" ]' _ "$BARE" "$PROG/exceptions.expected"
+    check "the bare root has no libgomp" bash -c '! find "$1" -name "libgomp*" | grep -q .' _ "$BARE"
+    check "OpenMP program runs with 4 threads in a $DISTRO arm64 root without libgomp1" bash -c '
+      [ "$(OMP_NUM_THREADS=4 chroot "$1" /openmp)" = "$(cat "$2")" ]' _ "$BARE" "$PROG/openmp.expected"
   else not_ok "mmdebstrap of a bare $DISTRO root"; tail -n 5 "$SCRATCH/bare.log" | sed 's/^/#   /'; fi
 fi
 

@@ -2,9 +2,9 @@
 # The native compiler (native-package): every program in it is a static
 # aarch64 executable; run under qemu-aarch64 (binfmt_misc) in a root that
 # holds only the compiler and the test sources, under a path with a space,
-# it compiles and links C and C++ programs that then run, GNU make drives
-# it, and after the directory is moved it still finds its own headers and
-# libraries and nothing outside it (the well-known failure of relocated
+# it compiles and links C, C++ and OpenMP programs that then run, GNU make
+# drives it, and after the directory is moved it still finds its own headers
+# and libraries and nothing outside it (the well-known failure of relocated
 # native compilers: gcc looking in ../usr/include or /usr/include). Its
 # licence texts (make's too) are in share/licenses/.
 # bash -c scripts are single-quoted on purpose.
@@ -51,6 +51,13 @@ done < <(find "$TC/bin" "$TC/libexec" "$TC/$T/bin" -type f -print0)
 if [ "$n" -ge 30 ] && [ ${#bad[@]} = 0 ]; then ok "all $n programs are static aarch64 executables"
 else not_ok "$n programs, not static aarch64: ${bad[*]}"; fi
 
+# The headers the target libraries install into gcc's include directory,
+# copied from the cross stage (gcc's install-gcc has none of them).
+check "gcc's include dir has libgcc's and libgomp's headers" bash -c '
+  for h in unwind.h gcov.h omp.h openacc.h acc_prof.h; do
+    [ -s "$1/lib/gcc/$2/12.2.0/include/$h" ] || { echo "no $h"; exit 1; }
+  done' _ "$TC" "$T"
+
 # in_root NAME CMD...: CMD in the empty root, cwd /.
 in_root() {
   local name=$1 log; shift
@@ -78,6 +85,11 @@ in_root "C++, dynamic, exceptions (c++)" "$CCR/c++" -O2 /src/exceptions.cpp -o /
 runs "C++, dynamic" exc-d "$PROG/exceptions.expected"
 in_root "C, threads, through $T-gcc" "$CCR/$T-gcc" -static -O2 -pthread /src/threads.c -o /src/threads-s
 runs "C, threads" threads-s "$PROG/threads.expected"
+# OpenMP: omp.h and libgomp are the cross stage's, copied; a team of 4.
+in_root "OpenMP, static" "$CCR/gcc" -static -O2 -fopenmp /src/openmp.c -o /src/omp-s
+OMP_NUM_THREADS=4 runs "OpenMP, static, 4 threads" omp-s "$PROG/openmp.expected"
+in_root "OpenMP, dynamic" "$CCR/gcc" -O2 -fopenmp /src/openmp.c -o /src/omp-d
+OMP_NUM_THREADS=4 runs "OpenMP, dynamic, 4 threads" omp-d "$PROG/openmp.expected"
 
 # GNU make runs a recipe without a shell (the root has none) when it has no
 # shell syntax; gcc is found through PATH, a command-line variable.

@@ -2,8 +2,8 @@
 # The release tarball's static cross compiler (canadian-package): every host
 # program in it is a static x86-64 executable; it compiles C and C++ in a root
 # that holds only the toolchain and the test sources (no /lib, /usr, /proc,
-# /tmp, no environment), and the programs run under qemu-aarch64; -flto works
-# without a linker plugin.
+# /tmp, no environment), and the programs run under qemu-aarch64 (OpenMP ones
+# with 4 threads); -flto works without a linker plugin.
 # bash -c scripts are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
@@ -42,6 +42,13 @@ check "target libraries and start files (more than 10) are all aarch64" bash -c 
   types=$(cd "$1" && find "$2/lib" "lib/gcc/$2" -type f \( -name "*.so*" -o -name "*.o" \) -print0 |
     xargs -0 file -b) || exit 1
   [ "$(grep -c ELF <<<"$types")" -gt 10 ] && ! grep ELF <<<"$types" | grep -v "ARM aarch64"' _ "$TC" "$T"
+
+# The headers the target libraries install into gcc's include directory,
+# copied from the cross stage (gcc's install-gcc has none of them).
+check "gcc's include dir has libgcc's and libgomp's headers" bash -c '
+  for h in unwind.h gcov.h omp.h openacc.h acc_prof.h; do
+    [ -s "$1/lib/gcc/$2/12.2.0/include/$h" ] || { echo "no $h"; exit 1; }
+  done' _ "$TC" "$T"
 
 # --- the empty root ------------------------------------------------------------
 check "the root has no /lib, /usr, /bin, /proc or /tmp" bash -c '
@@ -82,6 +89,11 @@ else
   runs "C++, static" stl-s "$PROG/stl.expected"
   in_root_cc "C++, dynamic, exceptions" g++ exc-d -O2 /src/exceptions.cpp
   runs "C++, dynamic" exc-d "$PROG/exceptions.expected"
+  # OpenMP: omp.h and libgomp are the cross stage's, copied; a team of 4.
+  in_root_cc "OpenMP, static" gcc omp-s -static -O2 -fopenmp /src/openmp.c
+  OMP_NUM_THREADS=4 runs "OpenMP, static, 4 threads" omp-s "$PROG/openmp.expected"
+  in_root_cc "OpenMP, dynamic" gcc omp-d -O2 -fopenmp /src/openmp.c
+  OMP_NUM_THREADS=4 runs "OpenMP, dynamic, 4 threads" omp-d "$PROG/openmp.expected"
 
   # LTO without a linker plugin: helper_square (helper.c) is inlined into
   # main (main.c); without -flto main calls it.
