@@ -42,8 +42,15 @@ check "gdb finds its data directory beside it (moved after unpacking)" bash -c \
   '"$1" -batch -nx -ex "show data-directory" | grep -qF "\"$2/share/gdb\""' _ "$GDB" "$TC"
 check "gdb's sysroot is the toolchain's, where it was moved" bash -c \
   '"$1" -batch -nx -ex "show sysroot" | grep -qF "\"$2/aarch64-linux-musl\""' _ "$GDB" "$TC"
-check "gdb reads XML target descriptions (built with expat)" bash -c \
-  '! "$1" -batch -nx -ex "set tdesc filename /dev/null" 2>&1 | grep -q "XML support was disabled"' _ "$GDB"
+# XML target descriptions need expat: gdb turns one into C (the control: a
+# file that is not XML).
+printf '%s\n' '<?xml version="1.0"?>' '<!DOCTYPE target SYSTEM "gdb-target.dtd">' \
+  '<target><architecture>aarch64</architecture></target>' >"$W/tdesc.xml"
+printf 'not xml\n' >"$W/bad.xml"
+tdesc_to_c() { "$GDB" -batch -nx -ex "maint print c-tdesc $1" 2>&1 | grep -q 'THIS FILE IS GENERATED'; }
+check "gdb reads XML target descriptions (built with expat)" tdesc_to_c "$W/tdesc.xml"
+if ! tdesc_to_c "$W/bad.xml"; then ok "control: a file that is not XML gives no description"
+else not_ok "control: a file that is not XML gives no description"; fi
 
 # tc_compile DRIVER ARG...: the tarball's TARGET-DRIVER.
 # shellcheck disable=SC2317 # called through check
