@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# tests/bench/kernel-full.sh [--distro NAME] [--change SETTING] [--kill-at PERCENT] TREE
+#
+# The full-size kernel measurement (too long for any test tier: hours on 2
+# cores), on an Ubuntu tree such as the focal snapshot, with DRM_AMDGPU off
+# by a fragment (the snapshot lacks some of its headers), in four phases:
+#  1. first:  scripts/kernel-debs.sh --size full, killed with kill -9 in the
+#             middle of the modules (PERCENT of the expected objects
+#             compiled, default 60);
+#  2. resume: the same command again, to the end;
+#  3. check:  scripts/kernel-check.sh on the packages (sizes against the
+#             reference's, perf in the booted guest, BTF);
+#  4. change: one setting changed (default CONFIG_MAGIC_SYSRQ_DEFAULT_ENABLE=0x1,
+#             which one source file reads) and the packages built again.
+# Each phase's wall time, objects compiled and log go to
+# out/bench/kernel-full/; a phase already done is not run again, and one cut
+# short (a lost session) adds its time to the next try's, so the whole
+# measurement resumes as the builds do. Prints a summary; gates nothing.
+set -euo pipefail
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$TOP/scripts/lib.sh"
+# shellcheck source=scripts/kernel/progress.sh
+. "$TOP/scripts/kernel/progress.sh"
+
+USAGE="usage: tests/bench/kernel-full.sh [--distro NAME] [--change SETTING] [--kill-at PERCENT] TREE"
+DISTRO=bullseye CHANGE=CONFIG_MAGIC_SYSRQ_DEFAULT_ENABLE=0x1 KILL_AT=60 TREE=''
+while [ $# -gt 0 ]; do
+  case $1 in
+    --distro) DISTRO=${2:?--distro needs a name}; shift ;;
+    --change) CHANGE=${2:?--change needs CONFIG_X=VALUE}; shift ;;
+    --kill-at) KILL_AT=${2:-}; [[ $KILL_AT =~ ^[1-9][0-9]?$ ]] || die "--kill-at takes 1 to 99"; shift ;;
+    -*) die "$USAGE" ;;
+    *) [ -z "$TREE" ] || die "$USAGE"; TREE=$1 ;;
+  esac
+  shift
+done
+if [ -z "$TREE" ] || [ ! -d "$TREE" ]; then die "$USAGE"; fi
+[[ $CHANGE =~ ^CONFIG_[A-Za-z0-9_]+=[^[:space:]]+$ ]] || die "--change takes CONFIG_X=VALUE"
+
+K="$TOP/scripts/kernel-debs.sh"
+B="$TOP/out/bench/kernel-full"
+RESULTS="$B/results"
+mkdir -p "$B"
+touch "$RESULTS"
+printf '# CONFIG_DRM_AMDGPU is not set\n' >"$B/no-amdgpu.config"
+printf '%s\n' "$CHANGE" >"$B/change.config"
+BUILD=("$K" --distro "$DISTRO" --size full --fragment "$B/no-amdgpu.config" "$TREE")
+
+done_phase() { grep -qx "$1 done" "$RESULTS"; }
+# spent PHASE: the seconds this phase's tries took so far.
+spent() { awk -v p="$1" '$1 == p && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' "$RESULTS"; }
+# compiled LOG: target objects kbuild compiled in the run of LOG.
+compiled() { grep -cE '^  CC (\[M\] )?' "$1" || true; }
+
+# timed PHASE CMD...: CMD, its wall time appended to RESULTS (so a try cut
+# short still counts), the phase marked done when it succeeds.
+timed() {
+  local phase=$1 start rc=0; shift
+  start=$SECONDS
+  "$@" >>"$B/$phase.log" 2>&1 || rc=$?
+  printf '%s %d\n' "$phase" $((SECONDS - start)) >>"$RESULTS"
+  return "$rc"
+}
+
+# work_dir: the build's work directory (kernel-debs.sh names it on its first line).
+work_dir() { sed -n 's/^.* size, for [^ ]*, in \(.*\)$/\1/p' "$B/first.log" | tail -n 1; }
+
+# first_phase: the build, killed with kill -9 once KILL_AT% of the expected
+# objects are compiled and the modules are being built.
+first_phase() {
+  local pid expected work start=$SECONDS
+  "${BUILD[@]}" >>"$B/first.log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 20
+    work=$(work_dir)
+    [ -n "$work" ] || continue
+    expected=$(cat "$work"/state/objects-* 2>/dev/null | head -n 1)
+    [ "${expected:-0}" -gt 0 ] || continue
+    [ "$(count_objects "$work/out")" -ge $((expected * KILL_AT / 100)) ] || continue
+    [ "$(progress_phase "$work/build.log" "$work/out")" = modules ] || continue
+    msg "first: kill -9 at $(count_objects "$work/out") of $expected objects"
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null || true
+    printf 'first %d killed at %d of %d objects\n' $((SECONDS - start)) "$(count_objects "$work/out")" \
+      "$expected" >>"$RESULTS"
+    printf 'first done\n' >>"$RESULTS"
+    return 0
+  done
+  wait "$pid" && die "first: the build ended before $KILL_AT% of the modules (see $B/first.log)"
+  printf 'first %d\n' $((SECONDS - start)) >>"$RESULTS"
+  die "first: the build failed (see $B/first.log)"
+}
+
+if ! done_phase first; then
+  msg "first: ${BUILD[*]} (log: $B/first.log)"
+  first_phase
+fi
+if ! done_phase resume; then
+  msg "resume: the same command again (log: $B/resume.log)"
+  timed resume "${BUILD[@]}" || die "resume: the build failed (see $B/resume.log)"
+  printf 'resume-objects %d\n' "$(compiled "$B/resume.log")" >>"$RESULTS"
+  printf 'resume done\n' >>"$RESULTS"
+fi
+if ! done_phase check; then
+  msg "check: scripts/kernel-check.sh (log: $B/check.log)"
+  debs=$(sed -n '/^packages in /,$p' "$B/resume.log" | grep '\.deb$' | sed "s|^|$TOP/out/aarch64/debs/|")
+  [ -n "$debs" ] || die "check: no packages listed at the end of $B/resume.log"
+  # shellcheck disable=SC2086 # a list of paths without spaces (out/aarch64/debs)
+  timed check "$TOP/scripts/kernel-check.sh" --distro "$DISTRO" $debs || warn "check: not every check passed (see $B/check.log)"
+  printf 'check done\n' >>"$RESULTS"
+fi
+if ! done_phase change; then
+  msg "change: $CHANGE (log: $B/change.log)"
+  timed change "${BUILD[@]:0:${#BUILD[@]}-1}" --fragment "$B/change.config" "$TREE" ||
+    die "change: the build failed (see $B/change.log)"
+  printf 'change-objects %d\n' "$(compiled "$B/change.log")" >>"$RESULTS"
+  printf 'change done\n' >>"$RESULTS"
+fi
+
+printf 'full-size kernel build (%s, %s cores):\n' "${TREE##*/}" "$(nproc)"
+printf '  first build until kill -9: %s (%s)\n' "$(duration "$(spent first)")" \
+  "$(sed -n 's/^first [0-9]* \(killed .*\)$/\1/p' "$RESULTS" | tail -n 1)"
+printf '  resumed build to the end:  %s (%s objects compiled)\n' "$(duration "$(spent resume)")" \
+  "$(awk '$1 == "resume-objects" { print $2 }' "$RESULTS" | tail -n 1)"
+printf '  the two together:          %s\n' "$(duration $(($(spent first) + $(spent resume))))"
+printf '  after %s: %s (%s objects compiled)\n' "$CHANGE" "$(duration "$(spent change)")" \
+  "$(awk '$1 == "change-objects" { print $2 }' "$RESULTS" | tail -n 1)"
+printf '  kernel-check: %s ok, %s not ok (%s)\n' "$(grep -c '^ok' "$B/check.log" || true)" \
+  "$(grep -c '^not ok' "$B/check.log" || true)" "$B/check.log"
