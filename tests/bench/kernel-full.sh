@@ -68,20 +68,26 @@ work_dir() { sed -n 's/^.* size, for [^ ]*, in \(.*\)$/\1/p' "$B/first.log" | ta
 
 # first_phase: the build, killed with kill -9 once KILL_AT% of the expected
 # objects are compiled and the modules are being built.
+# A try cut short (the session lost) left its time in first.partial.
 first_phase() {
   local pid expected work start=$SECONDS
+  if [ -s "$B/first.partial" ]; then printf 'first %d\n' "$(cat "$B/first.partial")" >>"$RESULTS"; fi
+  rm -f "$B/first.partial"
   "${BUILD[@]}" >>"$B/first.log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     sleep 20
+    printf '%d\n' $((SECONDS - start)) >"$B/first.partial"
     work=$(work_dir)
     [ -n "$work" ] || continue
-    expected=$(cat "$work"/state/objects-* 2>/dev/null | head -n 1)
+    # shellcheck disable=SC2012 # names are objects-SHA256
+    expected=$(cat "$(ls -t "$work"/state/objects-* 2>/dev/null | head -n 1)" 2>/dev/null)
     [ "${expected:-0}" -gt 0 ] || continue
     [ "$(count_objects "$work/out")" -ge $((expected * KILL_AT / 100)) ] || continue
     [ "$(progress_phase "$work/build.log" "$work/out")" = modules ] || continue
     msg "first: kill -9 at $(count_objects "$work/out") of $expected objects"
     kill -9 "$pid"
+    rm -f "$B/first.partial"
     wait "$pid" 2>/dev/null || true
     printf 'first %d killed at %d of %d objects\n' $((SECONDS - start)) "$(count_objects "$work/out")" \
       "$expected" >>"$RESULTS"
