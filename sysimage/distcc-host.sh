@@ -42,6 +42,25 @@ ipv4() { [[ $1 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] &&
   [ "${BASH_REMATCH[1]}" -le 255 ] && [ "${BASH_REMATCH[2]}" -le 255 ] &&
   [ "${BASH_REMATCH[3]}" -le 255 ] && [ "${BASH_REMATCH[4]}" -le 255 ]; }
 
+# ip_num ADDR: a dotted IPv4 address as a number.
+# shellcheck disable=SC2086 # split on the dots
+ip_num() { local IFS=.; set -- $1; printf '%d\n' $(((10#$1 << 24) + (10#$2 << 16) + (10#$3 << 8) + 10#$4)); }
+
+# covering_range NET...: the smallest ADDR/BITS holding every NET (ADDR/BITS).
+covering_range() {
+  local net bits=32 first='' n mask
+  for net in "$@"; do
+    [ "${net#*/}" -ge "$bits" ] || bits=${net#*/}
+    n=$(ip_num "${net%/*}")
+    [ -n "$first" ] || first=$n
+    # Shorten the prefix until this network's address shares it.
+    while [ "$bits" -gt 0 ] && [ $(( (n ^ first) >> (32 - bits) )) -ne 0 ]; do bits=$((bits - 1)); done
+  done
+  mask=$(( bits == 0 ? 0 : (0xffffffff << (32 - bits)) & 0xffffffff ))
+  n=$((first & mask))
+  printf '%d.%d.%d.%d/%d\n' $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)) "$bits"
+}
+
 # allow_net NET: NET (ADDR or ADDR/BITS) checked, as ADDR/BITS.
 allow_net() {
   if ! ipv4 "${1%/*}" || [[ $1 == */* && ! ${1#*/} =~ ^([0-9]|[12][0-9]|3[0-2])$ ]]; then
@@ -53,7 +72,8 @@ allow_net() {
 LISTEN='' PORT=3632 STATE_ROOT=''
 while [ $# -gt 0 ]; do
   case $1 in
-    --listen) LISTEN=${2:-}; ipv4 "$LISTEN" || die "--listen needs an IPv4 address"; shift ;;
+    --listen) LISTEN=${2:-}; ipv4 "$LISTEN" || die "--listen needs an IPv4 address"
+      [ "$LISTEN" != 0.0.0.0 ] || die "--listen needs one address of this host, not 0.0.0.0 (every one)"; shift ;;
     --allow) ALLOW+=("$(allow_net "${2:-}")"); shift ;;
     --port) PORT=${2:-}; [[ $PORT =~ ^[1-9][0-9]{0,4}$ && $PORT -le 65535 ]] || die "--port needs a port number (1-65535)"; shift ;;
     --state) STATE_ROOT=${2:-}; [ -n "$STATE_ROOT" ] || die "--state needs a directory"; shift ;;
@@ -137,10 +157,10 @@ write_sandbox_conf "$JOBS"
 # directory (a link to the sandbox script), which it takes as its STATE.
 ln -s "$HERE/distcc-sandbox.sh" "$STATE/job"
 cd "$STATE"
-# socat filters on one range; with more networks, the sandbox checks each
-# connection's peer against the list (sandbox.conf's SANDBOX_ALLOW).
-range=0.0.0.0/0
-[ ${#ALLOW[@]} -gt 1 ] || range=${ALLOW[0]}
+# socat filters on one range: the smallest that holds every --allow network;
+# with more than one, the sandbox checks each connection's peer against the
+# list itself (sandbox.conf's SANDBOX_ALLOW).
+range=$(covering_range "${ALLOW[@]}")
 say "listening on $LISTEN:$PORT for ${ALLOW[*]}, $JOBS jobs, compiler $CROSS (logs: $STATE)"
 # -d: refused connections are logged too. --pdeathsig: killed with
 # SIGKILL, this script cannot stop the listener; the kernel does.

@@ -22,7 +22,8 @@
 #                       guest's DISTCC_HOSTS lists them all
 #   --forward HOSTPORT:GUESTPORT  127.0.0.1:HOSTPORT on this host reaches the
 #                       guest's GUESTPORT (TCP; repeatable): gdbserver in
-#                       the guest, for one (only this host's loopback)
+#                       the guest, for one (127.0.0.1 only, but every local
+#                       user can connect there: only while you debug)
 #   --append ARGS       more kernel arguments
 #   --run SCRIPT        non-interactive: run SCRIPT, a path relative to the
 #                       --share directory (required), with bash in the guest,

@@ -71,7 +71,7 @@ cd /build/est
 while read -r o; do
   cmd="$(dirname "$o")/.$(basename "$o").cmd"
   [ -f "$o" ] && [ -f "$cmd" ] || continue
-  c=$(sed -n '1{s/^[^ ]* := //;s/;.*//;p;}' "$cmd" | sed 's/ -Wp,-MD,[^ ]*//')
+  c=$(sed -n '1{s/^[^ ]* := //;s/;.*//;p;}' "$cmd" | sed -E 's/ -Wp,-MM?D,[^ ]*//')
   case $c in *" -c -o "*) ;; *) continue ;; esac
   src=${c##* }
   case $src in *.c) pp=/build/farm.i ;; *.S) pp=/build/farm.s ;; *) continue ;; esac

@@ -4,7 +4,7 @@
 # image's distcc scripts, unchanged, in libexec/crossboot/ with the layout
 # they read (target.conf there), bin/crossboot-compile-host to start it, and
 # a section of the README (templates in sources/sections/compile-host/).
-RECIPE_NEEDS="package"
+RECIPE_NEEDS="package licenses"
 # The scripts are the system image's: one copy of the sandbox's policy.
 RECIPE_INPUTS="sysimage/distcc-host.sh sysimage/distcc-sandbox.sh sysimage/distcc-state.sh"
 
@@ -21,9 +21,8 @@ compile_host_install() {
   install -m 755 "$t/crossboot-compile-host" "$tree/bin/crossboot-compile-host"
   fill_template "$t/README.in" "$STAGE_WORK/compile-host.README"
   cat "$STAGE_WORK/compile-host.README" >>"$tree/README"
-  printf 'crossboot-compile-host - - %s\n' \
-    "this project's licence (bin/crossboot-compile-host and libexec/crossboot/*.sh; distccd: distcc above)" \
-    >>"$tree/MANIFEST"
+  printf 'crossboot-compile-host - - %s\n' "$(license_spdx crossboot-compile-host)" >>"$tree/MANIFEST"
+  ship_licenses "$tree" crossboot-compile-host
 }
 
 # compile_host_layout: target.conf for the scripts in libexec/crossboot/

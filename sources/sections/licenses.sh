@@ -46,10 +46,10 @@ ship_licenses() {
   chmod -R u+rwX,go+rX,go-w "$dest"
 }
 
-# license_notice COMPONENT: for a component of this project's own (ccwrap),
-# whose licence text is not a file of any source.
+# license_notice COMPONENT: for a component of this project's own (ccwrap,
+# crossboot-compile-host), whose licence text is not a file of any source.
 license_notice() {
-  printf '%s\n' "$1 is crossboot's own code (its source is in crossboot's $1/ directory)." \
+  printf '%s\n' "$1 is crossboot's own code." \
     "Licence: $(license_spdx "$1")." \
     "The crossboot repository has no licence file yet, so none is copied here."
 }

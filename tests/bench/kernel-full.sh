@@ -50,8 +50,9 @@ BUILD=("$K" --distro "$DISTRO" --size full --fragment "$B/no-amdgpu.config" "$TR
 done_phase() { grep -qx "$1 done" "$RESULTS"; }
 # spent PHASE: the seconds this phase's tries took so far.
 spent() { awk -v p="$1" '$1 == p && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' "$RESULTS"; }
-# compiled LOG: target objects kbuild compiled in the run of LOG.
-compiled() { grep -cE '^  CC (\[M\] )?' "$1" || true; }
+# compiled: target objects kbuild compiled in the last run (kernel-debs.sh
+# starts the work directory's build.log anew each run).
+compiled() { grep -cE '^  CC (\[M\] )?' "$(work_dir)/build.log" || true; }
 
 # timed PHASE CMD...: CMD, its wall time appended to RESULTS (so a try cut
 # short still counts), the phase marked done when it succeeds.
@@ -63,6 +64,14 @@ timed() {
   return "$rc"
 }
 
+# obj_dir WORK: where the build's objects are (an Ubuntu tree builds in
+# its debian/build/build-FLAVOUR, other trees in WORK/out).
+obj_dir() {
+  local d
+  for d in "$1"/src/debian/build/build-*; do [ -d "$d" ] && { printf '%s\n' "$d"; return 0; }; done
+  printf '%s\n' "$1/out"
+}
+
 # work_dir: the build's work directory (kernel-debs.sh names it on its first line).
 work_dir() { sed -n 's/^.* size, for [^ ]*, in \(.*\)$/\1/p' "$B/first.log" | tail -n 1; }
 
@@ -70,7 +79,7 @@ work_dir() { sed -n 's/^.* size, for [^ ]*, in \(.*\)$/\1/p' "$B/first.log" | ta
 # objects are compiled and the modules are being built.
 # A try cut short (the session lost) left its time in first.partial.
 first_phase() {
-  local pid expected work start=$SECONDS
+  local pid expected work objs start=$SECONDS
   if [ -s "$B/first.partial" ]; then printf 'first %d\n' "$(cat "$B/first.partial")" >>"$RESULTS"; fi
   rm -f "$B/first.partial"
   "${BUILD[@]}" >>"$B/first.log" 2>&1 &
@@ -83,13 +92,14 @@ first_phase() {
     # shellcheck disable=SC2012 # names are objects-SHA256
     expected=$(cat "$(ls -t "$work"/state/objects-* 2>/dev/null | head -n 1)" 2>/dev/null)
     [ "${expected:-0}" -gt 0 ] || continue
-    [ "$(count_objects "$work/out")" -ge $((expected * KILL_AT / 100)) ] || continue
-    [ "$(progress_phase "$work/build.log" "$work/out")" = modules ] || continue
-    msg "first: kill -9 at $(count_objects "$work/out") of $expected objects"
+    objs=$(obj_dir "$work")
+    [ "$(count_objects "$objs")" -ge $((expected * KILL_AT / 100)) ] || continue
+    [ "$(progress_phase "$work/build.log" "$objs")" = modules ] || continue
+    msg "first: kill -9 at $(count_objects "$objs") of $expected objects"
     kill -9 "$pid"
     rm -f "$B/first.partial"
     wait "$pid" 2>/dev/null || true
-    printf 'first %d killed at %d of %d objects\n' $((SECONDS - start)) "$(count_objects "$work/out")" \
+    printf 'first %d killed at %d of %d objects\n' $((SECONDS - start)) "$(count_objects "$objs")" \
       "$expected" >>"$RESULTS"
     printf 'first done\n' >>"$RESULTS"
     return 0
@@ -106,7 +116,7 @@ fi
 if ! done_phase resume; then
   msg "resume: the same command again (log: $B/resume.log)"
   timed resume "${BUILD[@]}" || die "resume: the build failed (see $B/resume.log)"
-  printf 'resume-objects %d\n' "$(compiled "$B/resume.log")" >>"$RESULTS"
+  printf 'resume-objects %d\n' "$(compiled)" >>"$RESULTS"
   printf 'resume done\n' >>"$RESULTS"
 fi
 if ! done_phase check; then
@@ -121,7 +131,7 @@ if ! done_phase change; then
   msg "change: $CHANGE (log: $B/change.log)"
   timed change "${BUILD[@]:0:${#BUILD[@]}-1}" --fragment "$B/change.config" "$TREE" ||
     die "change: the build failed (see $B/change.log)"
-  printf 'change-objects %d\n' "$(compiled "$B/change.log")" >>"$RESULTS"
+  printf 'change-objects %d\n' "$(compiled)" >>"$RESULTS"
   printf 'change done\n' >>"$RESULTS"
 fi
 

@@ -33,11 +33,11 @@ CROSS_TAR="$OUT/cross-compiler-aarch64.tar.xz"
 check "system image tarball exists" test -s "$IMG_TAR"
 check "cross compiler tarball exists" test -s "$CROSS_TAR"
 [ "$FAILED" = 0 ] || finish
-# What is in the image (kernel, busybox, bash, distcc, linked with musl and
-# libgcc) carries its licence texts.
+# What is in the image (kernel, busybox, bash, distcc, gdbserver, linked
+# with musl and libgcc) carries its licence texts.
 mkdir -p "$SCRATCH/licenses"
 tar -xf "$IMG_TAR" -C "$SCRATCH/licenses" system-image-aarch64/share/licenses
-licenses_shipped "system image" "$SCRATCH/licenses/system-image-aarch64" linux busybox bash distcc musl gcc
+licenses_shipped "system image" "$SCRATCH/licenses/system-image-aarch64" linux busybox bash distcc musl gcc gdb
 if ! command -v qemu-system-aarch64 >/dev/null || ! command -v socat >/dev/null; then
   skip "the system image under qemu" "qemu-system-aarch64 or socat is missing (apt-get install qemu-system-arm socat)"
   finish

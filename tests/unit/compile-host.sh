@@ -59,6 +59,7 @@ check "target.conf: the tarball's layout (distccd beside the scripts, the compil
   bash -c 'grep -qx DISTCCD=distccd "$1" && grep -qx CROSS_DEFAULT=../.. "$1" && grep -qx GNU_TRIPLET=aarch64-linux-gnu "$1"' _ "$L/target.conf"
 check "the README has the compile host's section" grep -q 'bin/crossboot-compile-host --listen' "$T/README"
 check "the MANIFEST names the compile host" grep -q '^crossboot-compile-host ' "$T/MANIFEST"
+check "its licence NOTICE ships" grep -q "^Licence: this project's licence" "$T/share/licenses/crossboot-compile-host/NOTICE"
 check "--help describes it" bash -c '"$1" --help | grep -q -- "--allow NET"' _ "$CH"
 expect_fail "a bad --allow is one clear error" "--allow needs ADDR or ADDR/BITS, not '10.0.0.0/33'" \
   "$CH" --listen 127.0.0.1 --allow 127.0.0.1 --allow 10.0.0.0/33
@@ -176,6 +177,23 @@ if start nets "$CH" --listen 127.0.0.1 --allow 10.20.0.0/16 --allow 127.0.0.1 --
     grep -q 'refused: 127.0.0.2 is not in the allowed networks' "$STATE/distccd.log"
   stop
 else not_ok "started with two --allow networks"; fi
+# socat's own filter: the smallest range holding both (a peer outside it
+# never reaches the sandbox; one inside but in neither network does).
+if start near "$CH" --listen 127.0.0.1 --allow 127.0.0.1 --allow 127.0.0.3 --port "$PORT" --state "$SCRATCH/state"; then
+  check "socat listens for 127.0.0.0/30, the smallest range holding both" \
+    bash -c 'pgrep -a socat | grep -q "range=127.0.0.0/30"'
+  for peer in 127.0.0.9 127.0.0.2; do
+    echo | timeout 10 socat - "TCP:127.0.0.1:$PORT,bind=$peer" >/dev/null 2>&1 || true
+  done
+  sleep 0.5
+  if grep -q 'refused: 127.0.0.2 is not in the allowed networks' "$STATE/distccd.log" &&
+     ! grep -q '127.0.0.9' "$STATE/distccd.log"; then
+    ok "127.0.0.9 is refused by socat (the sandbox never runs), 127.0.0.2 by the sandbox"
+  else not_ok "127.0.0.9 refused by socat, 127.0.0.2 by the sandbox"; sed 's/^/#   /' "$STATE/distccd.log" | tail -n 5; fi
+  stop
+else not_ok "started with two --allow networks in one /30"; fi
+expect_fail "--listen 0.0.0.0 (every address) is refused" "not 0.0.0.0" \
+  "$CH" --listen 0.0.0.0 --allow 127.0.0.1
 
 # --- a normal user ---------------------------------------------------------------------
 AS_NOBODY=(setpriv --reuid=nobody "--regid=$(id -g nobody)" --clear-groups)

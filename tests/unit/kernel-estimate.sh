@@ -45,7 +45,7 @@ printf '#define TWO 2\n' >"$B/est/dir/inc.h"
 printf 'int f(void) { return ONE + TWO; }\n' >"$B/est/dir/x.c"
 printf 'int g(void) { return 3; }\n' >"$B/est/dir/y.c"
 (cd "$B/est" && gcc -c -o dir/x.o -DONE=1 -include dir/inc.h dir/x.c && gcc -c -o dir/y.o dir/y.c)
-printf 'cmd_dir/x.o := gcc -Wp,-MD,dir/.x.o.d -DONE=1 -include dir/inc.h -c -o dir/x.o dir/x.c\n' >"$B/est/dir/.x.o.cmd"
+printf 'cmd_dir/x.o := gcc -Wp,-MMD,dir/.x.o.d -DONE=1 -include dir/inc.h -c -o dir/x.o dir/x.c\n' >"$B/est/dir/.x.o.cmd"
 printf 'cmd_dir/y.o := gcc -S dir/y.c\n' >"$B/est/dir/.y.o.cmd"   # control: not a -c -o compile
 printf 'dir/x.o\ndir/y.o\ndir/none.o\n' >"$B/est-sample"
 bash -c '. "$1/scripts/kernel/estimate.sh"; farm_script' _ "$TOP" | sed "s|/build|$B|g" >"$SCRATCH/farm.sh"
@@ -53,6 +53,7 @@ check "farm_script runs" sh "$SCRATCH/farm.sh"
 # shellcheck disable=SC2016 # an awk program
 check "farm_script: one line, for the one -c -o compile, with 7 fields and a preprocessed size" \
   awk 'END { exit !(NR == 1 && NF == 7 && $4 > 0 && $6 > 0) }' "$B/est-farm"
+check "farm_script drops kbuild's -Wp,-MMD (no dependency file written)" test ! -e "$B/est/dir/.x.o.d"
 check "farm_script leaves no temporary file" test ! -e "$B/farm.o" -a ! -e "$B/farm.i" -a ! -e "$B/farm-whole.o"
 mkdir -p "$SCRATCH/tree/scripts/package"
 printf 'all:\n' >"$SCRATCH/tree/Makefile"
