@@ -36,8 +36,8 @@ native_readme() {
     "static, for $TARGET_TRIPLET (musl) and, with a glibc sysroot, for $TARGET_GNU_TRIPLET." \
     "Extract it anywhere and put its bin/ in PATH: gcc, cc, g++, c++ and cpp are ccwrap, which" \
     "finds its directory at run time and gives gcc the headers, libraries and start files under it." \
-    "OpenMP: -fopenmp compiles and links libgomp (static with -static, else libgomp.so.1 from" \
-    "$TARGET_TRIPLET/lib here); OMP_NUM_THREADS sets the threads as usual." \
+    "OpenMP: -fopenmp links libgomp; with -static it is in the program, else the program needs" \
+    "libgomp.so.1 (in $TARGET_TRIPLET/lib here) where the loader looks, as libstdc++.so.6." \
     "Built by crossboot; the sources are in the -sources directory beside the tarball, the" \
     "licence texts of what it holds in share/licenses/."
 }
