@@ -23,6 +23,8 @@
 # tests use. build-chroot needs canadian-package and glibc-runtime for focal
 # (built from the stage cache; --offline: no source is downloaded).
 # shellcheck disable=SC2016 # bash -c scripts are single-quoted on purpose
+# Stages for focal from a simulated archive: up to two hours the first time.
+# test-timeout: 7200
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
