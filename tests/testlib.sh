@@ -39,6 +39,11 @@ scratch() {
 
 finish() { exit "$FAILED"; }
 
+# free_port FROM: the first TCP port from FROM that nothing on this host uses.
+free_port() {
+  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
+}
+
 # harm_and_secret: for attack tests (run as root, controls as nobody), in
 # SCRATCH: HARM, a directory anyone can write, where harm would land, and
 # SECRET, a file anyone can read holding MARK (as two words: a compiler's

@@ -131,7 +131,7 @@ sleep 2
 echo ready >/mnt/share/out/ready
 wait
 EOF
-port=$(ss -Htan | awk '{ n = split($4, a, ":"); used[a[n]] = 1 } END { p = 23450; while (p in used) p++; print p }')
+port=$(free_port 23450)
 "$IMG/run-emulator.sh" --no-scratch --share "$SHARE" --run gdbserver.sh --timeout 900 \
   --forward "$port:2345" --console-log "$SCRATCH/console.log" >/dev/null 2>&1 &
 emu=$!

@@ -47,10 +47,6 @@ export DISTCC_DIR="$SCRATCH/distcc-client" DISTCC_FALLBACK=0 DISTCC_SKIP_LOCAL_R
   DISTCC_BACKOFF_PERIOD=0 DISTCC_NO_REWRITE_CROSS=1 DISTCC_IO_TIMEOUT=60
 mkdir -p "$DISTCC_DIR"
 
-# free_port FROM: the first TCP port from FROM that nothing on this host uses.
-free_port() {
-  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
-}
 
 # wait_listen PORT: something listens on 127.0.0.1:PORT within 10 s.
 wait_listen() {

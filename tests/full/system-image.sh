@@ -72,10 +72,6 @@ guest_dev() {
     >"$SCRATCH/dev-env.log" 2>&1 || RC=$?
 }
 
-# free_port FROM: the first TCP port from FROM that nothing on this host uses.
-free_port() {
-  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
-}
 
 # distccd_log: the log of the compile jobs of the dev-environment.sh run last
 # started (each run below starts with no $IMG/distcc).

@@ -65,10 +65,6 @@ expect_fail "a bad --allow is one clear error" "--allow needs ADDR or ADDR/BITS,
   "$CH" --listen 127.0.0.1 --allow 127.0.0.1 --allow 10.0.0.0/33
 expect_fail "--cross is refused: it serves its own tarball" "serves this tarball's compiler" "$CH" --cross /usr --listen 127.0.0.1 --allow 127.0.0.1
 
-# free_port FROM: the first TCP port from FROM that nothing on this host uses.
-free_port() {
-  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
-}
 listening() { [ -n "$(ss -Htln "sport = :$1")" ]; }
 
 # start NAME CMD...: CMD (a compile host) in the background, its output in

@@ -53,10 +53,6 @@ check "sandbox.conf binds distccd's shared libraries (it is not static)" grep -q
 
 harm_and_secret
 
-# free_port FROM: the first TCP port from FROM that nothing on this host uses.
-free_port() {
-  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
-}
 
 # As if an attacker got a shell in the sandbox: busybox (static) run by
 # distcc-sandbox.sh with the state's own configuration, plus busybox.

@@ -145,10 +145,6 @@ if ! command -v distcc >/dev/null || ! command -v make >/dev/null; then
   skip "a build through the generated environment" "needs distcc and make (apt-get install distcc make)"
   finish
 fi
-# free_port FROM: the first TCP port from FROM that nothing here listens on.
-free_port() {
-  ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
-}
 P1=$(free_port 26632); P2=$(free_port $((P1 + 1)))
 # The chroot's paths, here: the work directory and the target compiler's
 # names (a stand-in that records its arguments), both with a space.
