@@ -16,8 +16,11 @@
 # Needs root (the focal stages run mmdebstrap in root mode), mmdebstrap,
 # apt-ftparchive (apt-utils), gpg, python3, and aarch64 binfmt emulation for
 # the target root. The archive is built once (downloads from the Debian
-# archive) and kept in ${XDG_CACHE_HOME:-~/.cache}/crossboot-test-ubuntu-archive
-# (CROSSBOOT_UBUNTU_ARCHIVE); the stages are rebuilt on every run (--rebuild:
+# archive) and kept in /var/cache/crossboot-test-ubuntu-archive
+# (CROSSBOOT_UBUNTU_ARCHIVE): apt reads its keyring as the unprivileged _apt,
+# so no parent may be private (a root's ~ is). It is served on the fixed port
+# 18580 (CROSSBOOT_UBUNTU_PORT): the mirror URL is part of the focal stages'
+# cache keys, and a new port each run would rebuild them every time. The stages are rebuilt on every run (--rebuild:
 # a cached result would ask the archive for nothing) and exported to a scratch
 # directory (CROSSBOOT_OUT), so out/ keeps the bullseye results the other
 # tests use. build-chroot needs canadian-package and glibc-runtime for focal
@@ -29,7 +32,8 @@ set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
 HELPER="$TOP/tests/helpers/ubuntu-archive.sh"
-ARCHIVE=${CROSSBOOT_UBUNTU_ARCHIVE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossboot-test-ubuntu-archive}
+ARCHIVE=${CROSSBOOT_UBUNTU_ARCHIVE:-/var/cache/crossboot-test-ubuntu-archive}
+PORT=${CROSSBOOT_UBUNTU_PORT:-18580}
 ARCHIVE=$(realpath -m -- "$ARCHIVE")   # absolute: build.sh gets its keyring
 # build.sh's target and its Debian architecture (targets/aarch64).
 TARGET=aarch64 DEB_ARCH=arm64
@@ -45,7 +49,8 @@ prerequisites() {
   done
   # The profile's source lines are apt's one-line format, whose options
   # (signed-by=KEYRING) cannot hold a space.
-  [[ $ARCHIVE != *[[:space:]]* ]] || echo "the archive's keyring path has a space ($ARCHIVE; set CROSSBOOT_UBUNTU_ARCHIVE)"
+  [[ $ARCHIVE != *[[:space:]]* ]] || { echo "the archive's keyring path has a space ($ARCHIVE; set CROSSBOOT_UBUNTU_ARCHIVE)"; return; }
+  if ! [[ $PORT =~ ^[1-9][0-9]{0,4}$ ]] || [ "$PORT" -gt 65535 ]; then echo "CROSSBOOT_UBUNTU_PORT is not a port number: $PORT"; fi
 }
 why=$(prerequisites)
 if [ -n "$why" ]; then skip "focal, simulated" "$why"; finish; fi
@@ -154,6 +159,9 @@ build_stage() {
     ok "$s: built for --distro focal from the simulated archives ($((SECONDS - start))s)"
   else
     not_ok "$s: build.sh --distro focal $TARGET $s (log: $log)"; tail -n 20 "$log" | sed 's/^/#   /'
+    # The stage logs are in the scratch output, which goes at exit.
+    rm -rf "$LOGS/focal-simulated-$s-logs"
+    if [ -d "$OUTDIR/$TARGET/logs" ]; then cp -a "$OUTDIR/$TARGET/logs" "$LOGS/focal-simulated-$s-logs"; fi
     requests "$from" >"$SCRATCH/$s.requests"; return 1
   fi
   requests "$from" >"$SCRATCH/$s.requests"
@@ -189,8 +197,14 @@ sources_check() {
 start=$SECONDS
 build_archive
 ok "the simulated Ubuntu archives are ready ($((SECONDS - start))s; $ARCHIVE)"
+# apt checks signatures as _apt: a keyring it cannot read fails every stage
+# with NO_PUBKEY, and would make the wrong-key control below pass for nothing.
+if ! /usr/lib/apt/apt-helper drop-privs -- test -r "$KEYRING"; then
+  not_ok "apt's _apt user cannot read $KEYRING (a private parent directory? set CROSSBOOT_UBUNTU_ARCHIVE)"; finish
+fi
+ok "apt's _apt user can read the archive's keyring"
 
-if ! server=$("$HELPER" serve "$ARCHIVE" "$SERVER_LOG"); then not_ok "the archive server starts"; finish; fi
+if ! server=$("$HELPER" serve "$ARCHIVE" "$SERVER_LOG" "$PORT"); then not_ok "the archive server starts on 127.0.0.1:$PORT"; finish; fi
 read -r PORT SERVER_PID <<<"$server"
 ok "the archives are served on 127.0.0.1:$PORT (log: $SERVER_LOG)"
 

@@ -16,8 +16,9 @@
 #       first native) with PACKAGES (comma- or space-separated, NAME[:ARCH])
 #       needs, and (re)publishes the archives. The .debs are kept in
 #       DIR/debs; a request made before downloads nothing.
-#   ubuntu-archive.sh serve DIR [LOG]
-#       serves DIR/www on 127.0.0.1, on a free port; prints "PORT PID". The
+#   ubuntu-archive.sh serve DIR [LOG [PORT]]
+#       serves DIR/www on 127.0.0.1, on PORT (default: a free one the kernel
+#       picks; a PORT in use is an error); prints "PORT PID". The
 #       request log goes to LOG (default DIR/server.log). The archives are
 #       then http://127.0.0.1:PORT/ubuntu and http://127.0.0.1:PORT/ubuntu-ports.
 #   ubuntu-archive.sh stop PID
@@ -255,22 +256,26 @@ build() {
   msg "$(find "$dir/www/ubuntu/pool" -name '*.deb' | wc -l) packages in ubuntu, $(find "$dir/www/ubuntu-ports/pool" -name '*.deb' | wc -l) in ubuntu-ports ($((SECONDS - start))s): $dir/www"
 }
 
-# serve DIR [LOG]: python's http.server on 127.0.0.1, port 0 (the kernel
-# picks a free one, which the server prints); prints "PORT PID".
+# serve DIR [LOG [PORT]]: python's http.server on 127.0.0.1, on PORT or port 0
+# (the kernel picks a free one, which the server prints); prints "PORT PID".
 serve() {
-  local dir=${1:?usage: serve DIR [LOG]} log pid port i
+  local dir=${1:?usage: serve DIR [LOG [PORT]]} log want=${3:-0} pid port i
   [ -d "$dir/www/ubuntu" ] || die "no archive in $dir (build it first)"
   command -v python3 >/dev/null || die "python3 is missing"
+  if ! [[ $want =~ ^[0-9]{1,5}$ ]] || [ "$want" -gt 65535 ]; then die "not a port number: $want"; fi
   log=${2:-$dir/server.log}
   : >"$log"
   # -u: the "Serving HTTP on ... port N" line is not left in a buffer. Not
   # detached (no setsid): it goes with the caller's process group.
-  python3 -u -m http.server --bind 127.0.0.1 --directory "$dir/www" 0 </dev/null >>"$log" 2>&1 &
+  python3 -u -m http.server --bind 127.0.0.1 --directory "$dir/www" "$want" </dev/null >>"$log" 2>&1 &
   pid=$!
   for i in $(seq 1 100); do
     port=$(sed -n 's/^Serving HTTP on 127\.0\.0\.1 port \([0-9]*\) .*/\1/p' "$log")
     [ -z "$port" ] || break
-    kill -0 "$pid" 2>/dev/null || die "the server did not start: $(tail -n 5 "$log")"
+    if ! kill -0 "$pid" 2>/dev/null; then
+      grep -q 'Address already in use' "$log" && die "port $want on 127.0.0.1 is in use (another server? choose another port)"
+      die "the server did not start: $(tail -n 5 "$log")"
+    fi
     [ "$i" -lt 100 ] || { kill "$pid"; die "the server did not say its port in 20s"; }
     sleep 0.2
   done
