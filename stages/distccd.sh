@@ -6,11 +6,14 @@
 # distccd serves the compile hosts: the system image's (sysimage) and the
 # release tarball's (canadian-package, bin/crossboot-compile-host); the
 # client is what scripts/kernel-debs.sh --distcc runs in the build chroot.
-# Result: bin/distccd, bin/distcc (out/TARGET/distccd/).
-STAGE_SUMMARY="static x86_64 distccd and distcc: compile hosts, the kernel build's client"
+# With them, crossboot-jobstart (sysimage/jobstart/), which starts each
+# job's sandbox, static too.
+# Result: bin/distccd, bin/distcc, bin/crossboot-jobstart (out/TARGET/distccd/).
+STAGE_SUMMARY="static x86_64 distccd, distcc and the job sandbox's starter: compile hosts, the kernel build's client"
 STAGE_DEPS="host-cc"
 STAGE_SOURCES="distcc"
 STAGE_RECIPES="distcc"
+STAGE_INPUTS="sysimage/jobstart"
 STAGE_EXPORT=1
 
 stage_build() {
@@ -22,7 +25,10 @@ stage_build() {
   for p in distccd distcc; do
     install -m 755 -s --strip-program=x86_64-linux-musl-strip "$STAGE_WORK/distcc-host/usr/bin/$p" "$STAGE_OUT/bin/$p"
   done
-  check_static_x86_64 "$STAGE_OUT/bin/distccd" "$STAGE_OUT/bin/distcc"
+  run_logged jobstart make -C "$TOP/sysimage/jobstart" O="$STAGE_WORK/jobstart" \
+    CC=x86_64-linux-musl-gcc CFLAGS="$(build_cflags)" LDFLAGS=-static
+  install -m 755 -s --strip-program=x86_64-linux-musl-strip "$STAGE_WORK/jobstart/crossboot-jobstart" "$STAGE_OUT/bin/"
+  check_static_x86_64 "$STAGE_OUT/bin/distccd" "$STAGE_OUT/bin/distcc" "$STAGE_OUT/bin/crossboot-jobstart"
 }
 
 # check_static_x86_64 FILE...: each is an x86-64 executable that loads

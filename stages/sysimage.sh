@@ -31,7 +31,7 @@ stage_build() {
   distcc_build "$TARGET_TRIPLET" "$STAGE_WORK/distcc-target"
   install -m 755 -s --strip-program="$TARGET_TRIPLET-strip" "$STAGE_WORK/distcc-target/usr/bin/distcc" \
     "$root/usr/bin/distcc"
-  install -m 755 "$(dep_dir distccd)/bin/distccd" "$img/bin/distccd"
+  install -m 755 "$(dep_dir distccd)/bin/distccd" "$(dep_dir distccd)/bin/crossboot-jobstart" "$img/bin/"
   # gdbserver (the gdb stage's, static): the host's gdb attaches through a port forward.
   install -m 755 "$(dep_dir gdb)/$TARGET_TRIPLET/debug-root/usr/bin/gdbserver" "$root/usr/bin/gdbserver"
   sysimage_initramfs "$root" "$img/initramfs.cpio.gz"

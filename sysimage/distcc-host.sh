@@ -117,12 +117,11 @@ descendants() {
 # stop_host: the listener and every job it started are stopped, and
 # nothing of this host goes on running. The listener is paused first, so
 # that no connection is forked while the processes are listed. SIGTERM goes
-# to the listener and to each job's timeout, which passes it on to the
-# job's sandbox; each job's script then logs how the job ended, its logger
-# writes what it holds (awk may read a job's lines only when the job ends),
-# and the connection's socat ends with it. (SIGTERM to a connection's
-# socat would end the job's script at once, unlogged.) What is left after
-# 3 s gets SIGKILL.
+# to the listener and to each job's starter (crossboot-jobstart, run as
+# ./job), which kills the job's sandbox, logs what the job wrote and how it
+# ended, and exits; the connection's socat ends with it. (SIGTERM to a
+# connection's socat would end the starter at once, unlogged.) What is left
+# after 3 s gets SIGKILL.
 # shellcheck disable=SC2317 # the signals' trap
 stop_host() {
   trap - INT TERM HUP
@@ -131,7 +130,7 @@ stop_host() {
   mapfile -t procs < <(descendants "$$")
   for p in "${procs[@]}"; do
     pids+=("${p%% *}")
-    [ "${p#* }" != timeout ] || term+=("${p%% *}")
+    [ "${p#* }" != job ] || term+=("${p%% *}")
   done
   kill -TERM "${term[@]}" 2>/dev/null || true
   kill -CONT "$LISTENER" 2>/dev/null || true
@@ -153,9 +152,8 @@ find_cross
 new_state "$STATE_ROOT"
 JOBS=${JOBS:-$(nproc)}
 write_sandbox_conf "$JOBS"
-# socat cannot quote a program's path: it runs ./job from the state
-# directory (a link to the sandbox script), which it takes as its STATE.
-ln -s "$HERE/distcc-sandbox.sh" "$STATE/job"
+# socat cannot quote a program's path: it runs ./job (crossboot-jobstart)
+# from the state directory with the job's command line (write_sandbox_conf).
 cd "$STATE"
 # socat filters on one range: the smallest that holds every --allow network;
 # with more than one, the sandbox checks each connection's peer against the
@@ -166,7 +164,7 @@ say "listening on $LISTEN:$PORT for ${ALLOW[*]}, $JOBS jobs, compiler $CROSS (lo
 # SIGKILL, this script cannot stop the listener; the kernel does.
 setpriv --pdeathsig TERM socat -d -lf "$STATE/socat.log" \
   "TCP4-LISTEN:$PORT,bind=$LISTEN,reuseaddr,fork,max-children=$((JOBS * 2)),range=$range" \
-  EXEC:"./job ." &
+  EXEC:"./job --args ./job.args" &
 LISTENER=$!
 trap stop_host INT TERM HUP
 rc=0

@@ -55,6 +55,8 @@ common_option() {
 # distccd_path, cross_beside: the layout's distccd and default compiler
 # directory (see the top).
 distccd_path() { printf '%s\n' "$HERE/${DISTCCD:-bin/distccd}"; }
+# jobstart_path: crossboot-jobstart, which starts each job's sandbox: beside distccd.
+jobstart_path() { local d; d=$(distccd_path); printf '%s\n' "${d%/*}/crossboot-jobstart"; }
 cross_beside() { printf '%s\n' "$HERE/${CROSS_DEFAULT:-../cross-compiler-$ARCH}"; }
 
 # find_cross: the cross compiler's top directory, in CROSS (CROSS or
@@ -80,14 +82,15 @@ find_cross() {
 }
 
 # sandbox_tools: every host program the sandbox needs, or one line naming
-# the missing ones and their packages.
+# the missing ones and their packages (crossboot-jobstart comes with
+# distccd: it does the rest).
 sandbox_tools() {
   local pair missing=''
-  for pair in bwrap:bubblewrap unshare:util-linux setpriv:util-linux flock:util-linux \
-    timeout:coreutils mount:mount keyctl:keyutils; do
+  for pair in bwrap:bubblewrap setpriv:util-linux; do
     command -v "${pair%%:*}" >/dev/null || missing+=" ${pair%%:*} (${pair#*:})"
   done
   [ -z "$missing" ] || die "missing:$missing (apt-get install the packages named)"
+  [ -x "$(jobstart_path)" ] || die "$(jobstart_path) is missing (it comes with distccd)"
 }
 
 # dir_is_own DIR: DIR is a directory (not a link) of this user's that no
@@ -105,6 +108,14 @@ run_as() {
   [ "$EUID" = 0 ] || return 0
   if id distcc >/dev/null 2>&1; then user=distcc; fi
   printf '%s\n' "--reuid=$(id -u "$user")" "--regid=$(id -g "$user")" --clear-groups
+}
+
+# jobstart_run_as: the same user as crossboot-jobstart's --uid and --gid.
+jobstart_run_as() {
+  local a
+  run_as | while IFS= read -r a; do
+    case $a in --reuid=*) printf '%s\n' --uid "${a#*=}" ;; --regid=*) printf '%s\n' --gid "${a#*=}" ;; esac
+  done
 }
 
 # own_dir DIR: DIR made (mode 700) when missing; dies when it is not
@@ -208,8 +219,9 @@ host_libraries() {
   done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u
 }
 
-# write_sandbox_conf JOBS: STATE/sandbox.conf and JOBS job slots, for the
-# cross compiler CROSS, the layout's distccd and the networks in ALLOW.
+# write_sandbox_conf JOBS: STATE/sandbox.conf, JOBS job slots and what runs
+# for each connection (STATE/job --args STATE/job.args), for the cross
+# compiler CROSS, the layout's distccd and the networks in ALLOW.
 write_sandbox_conf() {
   local jobs=${1:-$(nproc)} n k a v ro=() lib comp=()
   while IFS= read -r lib; do ro+=("$lib"); done < <(host_libraries "$CROSS" "$(distccd_path)")
@@ -233,13 +245,19 @@ write_sandbox_conf() {
     printf 'SANDBOX_TOOLCHAIN=%q\n' "$CROSS"
     printf 'SANDBOX_RO=('; [ ${#ro[@]} = 0 ] || printf ' %q' "${ro[@]}"; printf ' )\n'
     printf 'SANDBOX_COMPILERS=('; printf ' %q' "${comp[@]}"; printf ' )\n'
-    printf 'SANDBOX_RUN_AS=('; run_as | while IFS= read -r a; do printf ' %q' "$a"; done; printf ' )\n'
+    printf 'SANDBOX_RUN_AS=('; jobstart_run_as | while IFS= read -r a; do printf ' %q' "$a"; done; printf ' )\n'
     printf 'SANDBOX_DISTCCD=%q\n' "$(distccd_path)"
+    printf 'SANDBOX_JOBSTART=%q\n' "$(jobstart_path)"
     printf 'SANDBOX_ALLOW=('; [ ${#ALLOW[@]} = 0 ] || printf ' %q' "${ALLOW[@]}"; printf ' )\n'
     printf 'SANDBOX_JOBS=%s\n' "$jobs"
     printf 'SANDBOX_CPU_SECONDS=%s\nSANDBOX_MEM_MB=%s\nSANDBOX_SCRATCH_MB=%s\n' "$JOB_CPU" "$JOB_MEM" "$JOB_DISK"
     printf 'SANDBOX_FILES=%s\nSANDBOX_WALL_SECONDS=%s\nSANDBOX_PROCS=%s\n' "$JOB_FILES" "$JOB_TIME" "$JOB_PROCS"
   } >"$STATE/sandbox.conf"
+  # What runs for each connection: STATE/job (crossboot-jobstart; socat
+  # cannot quote a path) --args STATE/job.args (the job's whole command
+  # line, written once here).
+  "$HERE/distcc-sandbox.sh" --prepare "$STATE" || die "cannot write $STATE/job.args (above)"
+  ln -s "$(jobstart_path)" "$STATE/job"
   "$HERE/distcc-sandbox.sh" --check "$STATE" >/dev/null ||
     die "the job sandbox does not work here (above); the configuration is $STATE/sandbox.conf"
 }

@@ -11,7 +11,8 @@
 #   --scratch-size SIZE size of a new scratch disk (default 4G)
 #   --no-scratch        no scratch disk (/home is then in memory)
 #   --distcc-sandbox STATE  compile jobs on this host, each in a sandbox of
-#                       its own: qemu runs distcc-sandbox.sh STATE for every
+#                       its own: qemu runs STATE/job --args STATE/job.args
+#                       (crossboot-jobstart, see distcc-sandbox.sh) for every
 #                       connection to 10.0.2.100:3632 (nothing listens on
 #                       the host; dev-environment.sh makes STATE)
 #   --distcc HOST:PORT[/JOBS]  another machine's distccd (a compile host,
@@ -65,7 +66,9 @@ while [ $# -gt 0 ]; do
     --scratch-size) SCRATCH_SIZE=${2:?--scratch-size needs a size}; shift ;;
     --no-scratch) SCRATCH='' ;;
     --distcc-sandbox) SANDBOX=${2:?--distcc-sandbox needs a state directory}
-      [ -f "$SANDBOX/sandbox.conf" ] || die "no $SANDBOX/sandbox.conf: dev-environment.sh makes it"; shift ;;
+      if [ ! -f "$SANDBOX/sandbox.conf" ] || [ ! -f "$SANDBOX/job.args" ]; then
+        die "no $SANDBOX/sandbox.conf or job.args: dev-environment.sh makes them"
+      fi; shift ;;
     --distcc) distcc_spec_ok "${2:-}" || die "--distcc takes HOST:PORT[/JOBS] (host: letters, digits, . - _)"
       DISTCC+=("$2"); shift ;;
     --forward)
@@ -121,7 +124,7 @@ net="user,id=net0,restrict=on" guest_hosts=()
 if [ -n "$SANDBOX" ]; then
   SANDBOX=$(readlink -f "$SANDBOX")
   jobs=$(sed -n 's/^SANDBOX_JOBS=\([1-9][0-9]*\)$/\1/p' "$SANDBOX/sandbox.conf")
-  net+=",guestfwd=tcp:10.0.2.100:3632-cmd:$(qemu_escape "$(cmd_quote "$HERE/distcc-sandbox.sh") $(cmd_quote "$SANDBOX")")"
+  net+=",guestfwd=tcp:10.0.2.100:3632-cmd:$(qemu_escape "$(cmd_quote "$SANDBOX/job") --args $(cmd_quote "$SANDBOX/job.args")")"
   guest_hosts+=("10.0.2.100:3632${jobs:+/$jobs}")
 fi
 for spec in "${DISTCC[@]}"; do

@@ -44,6 +44,11 @@ free_port() {
   ss -Htan | awk -v p="$1" '{ n = split($4, a, ":"); used[a[n]] = 1 } END { while (p in used) p++; print p }'
 }
 
+# jobstart_into DIR: crossboot-jobstart (sysimage/jobstart/, which starts
+# each distcc job's sandbox) built with this host's cc into DIR, as the
+# distccd stage builds it for the image and the release tarball.
+jobstart_into() { make -s -C "$TOP/sysimage/jobstart" O="$1" >/dev/null; }
+
 # harm_and_secret: for attack tests (run as root, controls as nobody), in
 # SCRATCH: HARM, a directory anyone can write, where harm would land, and
 # SECRET, a file anyone can read holding MARK (as two words: a compiler's

@@ -9,12 +9,16 @@ RECIPE_NEEDS="package licenses"
 RECIPE_INPUTS="sysimage/distcc-host.sh sysimage/distcc-sandbox.sh sysimage/distcc-state.sh"
 
 # compile_host_install TREE DISTCCD: TREE (a toolchain about to be packaged:
-# bin/, README, MANIFEST) made a compile host serving itself with DISTCCD.
+# bin/, README, MANIFEST) made a compile host serving itself with DISTCCD
+# (and crossboot-jobstart beside it).
 compile_host_install() {
   local tree=$1 distccd=$2 lib="$1/libexec/crossboot" t="$RECIPE_DIR/compile-host"
-  [ -x "$distccd" ] || die "compile_host_install: no distccd at $distccd"
+  if [ ! -x "$distccd" ] || [ ! -x "${distccd%/*}/crossboot-jobstart" ]; then
+    die "compile_host_install: no distccd and crossboot-jobstart at ${distccd%/*}"
+  fi
   mkdir -p "$lib"
   install -m 755 "$distccd" "$lib/distccd"
+  install -m 755 "${distccd%/*}/crossboot-jobstart" "$lib/crossboot-jobstart"
   install -m 755 "$TOP/sysimage/distcc-host.sh" "$TOP/sysimage/distcc-sandbox.sh" "$lib/"
   install -m 644 "$TOP/sysimage/distcc-state.sh" "$lib/"
   compile_host_layout >"$lib/target.conf"

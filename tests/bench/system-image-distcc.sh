@@ -15,8 +15,8 @@
 # And, to show what limits distcc, the same files only preprocessed in the
 # guest (distcc's share of the work that stays there). The guest times
 # itself (from /proc/uptime), boot excluded. Prints the times and the
-# ratios, and what one job's sandbox costs (made and gone 20 times, against
-# the same program run bare). One run; not a test: it gates nothing.
+# ratios, and what one job's sandbox costs (made and gone 20 times as a
+# connection starts it, against distccd run bare). One run; not a test: it gates nothing.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -119,11 +119,21 @@ plain_jobs=$(grep -c COMPILE_OK "$WORK/plain-distccd.log" || true)
 [ "$plain_jobs" = "$FILES" ] || die "the reference distccd ran $plain_jobs jobs, not $FILES"
 plain_s=$(seconds_from "$WORK/plain.log")
 
-# One job's sandbox: made, distccd --version run in it, gone; 20 times.
-state=$(dirname "$(find "$IMGDIR/distcc" -name sandbox.conf | head -n 1)")
-ms_of() { local s e; s=$(date +%s%N); for _ in $(seq 20); do "$@" >/dev/null 2>&1; done; e=$(date +%s%N); echo $(( (e - s) / 20000000 )); }
-sandbox_ms=$(ms_of "$IMGDIR/distcc-sandbox.sh" "$state" -- /crossboot/bin/distccd --version)
+# One job's sandbox as qemu starts it for a connection (STATE/job --args
+# STATE/job.args: distccd --inetd in it, reading an empty connection),
+# made and gone 20 times: its wall and CPU milliseconds, against distccd
+# --version run bare.
+state=$(dirname "$(find "$IMGDIR/distcc" -name job.args | head -n 1)")
+ms_of() { local s e; s=$(date +%s%N); for _ in $(seq 20); do "$@" >/dev/null 2>&1 </dev/null; done; e=$(date +%s%N); echo $(( (e - s) / 20000000 )); }
+# (the children's user + system time, from bash's times)
+cpu_ms_of() {
+  ( for _ in $(seq 20); do "$@" >/dev/null 2>&1 </dev/null || true; done; times ) | tail -n 1 |
+    awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d", t * 1000 / 20 }'
+}
+sandbox_ms=$(ms_of "$state/job" --args "$state/job.args")
+sandbox_cpu=$(cpu_ms_of "$state/job" --args "$state/job.args")
 bare_ms=$(ms_of "$IMGDIR/bin/distccd" --version)
+bare_cpu=$(cpu_ms_of "$IMGDIR/bin/distccd" --version)
 msg "cross on this host (-P $JOBS)"
 cross_s=$(cd "$WORK/share/zlib" && s=$(date +%s.%N) &&
   printf '%s\0' ./*.c | xargs -0 -P "$JOBS" -n 1 "$WORK/cross-compiler-aarch64/bin/aarch64-linux-musl-gcc" \
@@ -139,8 +149,8 @@ printf '%-18s %8s s\n' native "$native_s" "distcc (sandboxed)" "$distcc_s" \
   "distcc (no sandbox)" "$plain_s" cross "$cross_s" "cpp-only" "$cpp_s"
 awk -v d="$distcc_s" -v u="$plain_s" 'BEGIN {
   printf "sandbox / no sandbox: %.3f (%+.1f%% of the distcc time)\n", d / u, 100 * (d - u) / u }'
-printf 'one job sandbox, made and gone (distccd --version in it): %s ms; distccd --version alone: %s ms\n' \
-  "$sandbox_ms" "$bare_ms"
+printf 'one job sandbox as a connection starts it (distccd in it), made and gone: %s ms (%s ms CPU); distccd --version alone: %s ms (%s ms CPU)\n' \
+  "$sandbox_ms" "$sandbox_cpu" "$bare_ms" "$bare_cpu"
 awk -v n="$native_s" -v d="$distcc_s" -v c="$cross_s" -v p="$cpp_s" 'BEGIN {
   printf "native / distcc: %.1f\nnative / cross:  %.1f\ndistcc / cross:  %.1f\n", n / d, n / c, d / c
   printf "preprocessing in the guest: %.0f%% of the distcc time; distcc can be at most %.1fx native\n",

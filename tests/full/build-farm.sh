@@ -66,6 +66,10 @@ for f in distcc-host.sh distcc-sandbox.sh distcc-state.sh; do
     cp "$TOP/sysimage/$f" "$IMG/$f"
   fi
 done
+if [ ! -x "$IMG/bin/crossboot-jobstart" ]; then
+  echo "# ${IMG_TAR##*/} has no crossboot-jobstart (built before it): the checkout's is built"
+  jobstart_into "$IMG/bin"
+fi
 CH="$CROSS/bin/crossboot-compile-host"
 if [ ! -x "$CH" ]; then
   # The same files canadian-package ships, from this checkout.

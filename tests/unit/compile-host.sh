@@ -23,7 +23,7 @@ scratch
 chmod 755 "$SCRATCH"
 
 need=''
-for pair in busybox:busybox-static bwrap:bubblewrap socat:socat setpriv:util-linux keyctl:keyutils ss:iproute2; do
+for pair in busybox:busybox-static bwrap:bubblewrap socat:socat setpriv:util-linux keyctl:keyutils ss:iproute2 cc:gcc make:make; do
   command -v "${pair%%:*}" >/dev/null || need+=" ${pair#*:}"
 done
 if [ -n "$need" ]; then skip "compile host" "missing:$need (tests/run.sh installs them)"; finish; fi
@@ -44,6 +44,7 @@ echo "stand-in distccd: inetd server started" >&2
 exec /crossboot/toolchain/bin/busybox sleep 30
 EOF
 chmod 755 "$SCRATCH/distccd"
+jobstart_into "$SCRATCH" || { not_ok "building crossboot-jobstart (sysimage/jobstart)"; finish; }
 if ! out=$(bash -c 'set -euo pipefail; TOP=$1; CACHE=/nonexistent; . "$TOP/scripts/lib.sh"; load_target aarch64
     use_recipes test compile-host; STAGE_WORK=$(mktemp -d); compile_host_install "$2" "$3"; rm -rf "$STAGE_WORK"' \
     _ "$TOP" "$T" "$SCRATCH/distccd" 2>&1); then
@@ -51,8 +52,8 @@ if ! out=$(bash -c 'set -euo pipefail; TOP=$1; CACHE=/nonexistent; . "$TOP/scrip
 fi
 L="$T/libexec/crossboot"
 CH="$T/bin/crossboot-compile-host"
-check "bin/crossboot-compile-host and libexec/crossboot/ (distccd, the scripts, target.conf)" \
-  test -x "$CH" -a -x "$L/distccd" -a -x "$L/distcc-host.sh" -a -x "$L/distcc-sandbox.sh" -a -f "$L/distcc-state.sh" -a -f "$L/target.conf"
+check "bin/crossboot-compile-host and libexec/crossboot/ (distccd, crossboot-jobstart, the scripts, target.conf)" \
+  test -x "$CH" -a -x "$L/distccd" -a -x "$L/crossboot-jobstart" -a -x "$L/distcc-host.sh" -a -x "$L/distcc-sandbox.sh" -a -f "$L/distcc-state.sh" -a -f "$L/target.conf"
 check "the scripts are the system image's, unchanged" bash -c 'for f in distcc-host.sh distcc-sandbox.sh distcc-state.sh; do
   cmp -s "$1/sysimage/$f" "$2/$f" || exit 1; done' _ "$TOP" "$L"
 check "target.conf: the tarball's layout (distccd beside the scripts, the compiler two up)" \
@@ -208,7 +209,7 @@ else not_ok "a normal user could not start it"; fi
 IMG="$SCRATCH/image/system-image-aarch64"
 mkdir -p "$IMG/bin"
 for f in distcc-host.sh distcc-sandbox.sh distcc-state.sh; do cp "$TOP/sysimage/$f" "$IMG/"; done
-cp "$SCRATCH/distccd" "$IMG/bin/distccd"
+cp "$SCRATCH/distccd" "$SCRATCH/crossboot-jobstart" "$IMG/bin/"
 printf 'ARCH=aarch64\nTRIPLET=aarch64-linux-musl\nDISTCCD=bin/distccd\nCROSS_DEFAULT=../cross-compiler-aarch64\n' >"$IMG/target.conf"
 if start image "${AS_NOBODY[@]}" env -u XDG_STATE_HOME HOME="$SCRATCH/nobody" "$IMG/distcc-host.sh" --listen 127.0.0.1 \
     --allow 127.0.0.1 --port "$PORT" --cross "$T"; then

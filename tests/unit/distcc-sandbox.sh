@@ -22,7 +22,7 @@ scratch
 chmod 755 "$SCRATCH"
 
 need=''
-for pair in distccd:distcc bwrap:bubblewrap socat:socat busybox:busybox-static setpriv:util-linux; do
+for pair in distccd:distcc bwrap:bubblewrap socat:socat busybox:busybox-static setpriv:util-linux cc:gcc make:make; do
   command -v "${pair%%:*}" >/dev/null || need+=" ${pair#*:}"
 done
 if [ -n "$need" ]; then skip "distcc sandbox policy" "missing:$need (tests/run.sh installs them)"; finish; fi
@@ -39,6 +39,7 @@ for f in run-emulator.sh dev-environment.sh distcc-sandbox.sh distcc-host.sh dis
   cp "$TOP/sysimage/$f" "$IMG/"
 done
 cp "$(command -v distccd)" "$IMG/bin/distccd"
+jobstart_into "$IMG/bin" || { not_ok "building crossboot-jobstart (sysimage/jobstart)"; finish; }
 printf 'ARCH=aarch64\nTRIPLET=aarch64-linux-musl\nQEMU=qemu-system-aarch64\n' >"$IMG/target.conf"
 cp "$(type -P true)" "$CROSS/bin/aarch64-linux-musl-gcc"
 cp "$(type -P true)" "$CROSS/bin/aarch64-linux-musl-g++"
@@ -144,6 +145,52 @@ else not_ok "the 7th connection: exit $rc after $((SECONDS - start)) s"; tail -n
 wait
 "$IMG/distcc-sandbox.sh" "$STATE" -- "$BB" true </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
 check "control: once they are done, a connection is served (exit $rc)" test "$rc" = 0
+
+# --- what qemu and socat run per connection: STATE/job --args STATE/job.args ------------
+# (crossboot-jobstart with the command line write_sandbox_conf prepared; no shell)
+: >"$STATE/distccd.log"
+rc=0; "$STATE/job" --args "$STATE/job.args" </dev/null >/dev/null 2>&1 || rc=$?
+check "job --args: distccd ran in a sandbox, its lines marked with the job's number" \
+  grep -Eq '^job [0-9]+: distccd\[[0-9]+\] ' "$STATE/distccd.log"
+check "job --args: distccd sees the sandbox's PATH, not the host's" grep -q "PATH is /crossboot/compilers" "$STATE/distccd.log"
+# A command line others could have changed, or reached through a link: refused.
+cp "$STATE/job.args" "$SCRATCH/job.args.saved"
+chmod 666 "$STATE/job.args"
+: >"$STATE/distccd.log"
+rc=0; "$STATE/job" --args "$STATE/job.args" </dev/null >/dev/null 2>&1 || rc=$?
+check "job --args: a job.args others can write is refused, saying so in the log (exit $rc)" \
+  bash -c '[ "$1" = 2 ] && grep -q "or others can write it" "$2" && ! grep -q distccd "$2"' _ "$rc" "$STATE/distccd.log"
+rm "$STATE/job.args"; ln -s "$SCRATCH/job.args.saved" "$STATE/job.args"
+rc=0; "$STATE/job" --args "$STATE/job.args" </dev/null >/dev/null 2>&1 || rc=$?
+check "job --args: a job.args that is a link is refused (exit $rc)" \
+  bash -c '[ "$1" = 2 ] && grep -q "cannot open .*job.args" "$2"' _ "$rc" "$STATE/distccd.log"
+rm "$STATE/job.args"; install -m 600 "$SCRATCH/job.args.saved" "$STATE/job.args"
+: >"$STATE/distccd.log"
+rc=0; "$STATE/job" --args "$STATE/job.args" </dev/null >/dev/null 2>&1 || rc=$?
+check "control: the same job.args, the user's and private again, runs distccd" grep -q 'distccd\[' "$STATE/distccd.log"
+expect_fail "crossboot-jobstart: a bad limit is one line" "needs a whole number" \
+  "$IMG/bin/crossboot-jobstart" --wall 0 --scratch /run --tmpfs size=1m --procs 1 -- true
+expect_fail "crossboot-jobstart: a bad --allow network is one line" "needs ADDR/BITS" \
+  "$IMG/bin/crossboot-jobstart" --allow 10.0.0.0/33 --wall 1 --scratch /run --tmpfs size=1m --procs 1 -- true
+
+# The log: at most 1 MiB a job, each line marked; the wall time kills.
+: >"$STATE/distccd.log"
+LINE=0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789
+in_sandbox "$BB yes $LINE | $BB head -c 3000000 >&2"
+size=$(stat -c %s "$STATE/distccd.log")
+check "a job's messages stop at 1 MiB in the log ($size bytes for 3 MB written)" \
+  bash -c '[ "$1" -gt 1000000 ] && [ "$1" -lt 1200000 ] && grep -q "log limit is reached" "$2"' _ "$size" "$STATE/distccd.log"
+check "every line in the log is marked with the job's number" bash -c '! grep -Ev "^job [0-9]+: " "$1"' _ "$STATE/distccd.log"
+in_host "$BB yes $LINE | $BB head -c 3000000 | $BB wc -c"
+check "control: the job writes 3 MB ($SENT bytes outside the sandbox)" test "${SENT:-0}" = 3000000
+sed -i 's/^SANDBOX_WALL_SECONDS=.*/SANDBOX_WALL_SECONDS=2/' "$STATE/sandbox.conf"
+: >"$STATE/distccd.log"
+start=$SECONDS
+in_sandbox "$BB sleep 20; echo harm"
+check "the wall time (2 s) ends a job and says so ($((SECONDS - start)) s)" \
+  bash -c '[ "$1" -le 6 ] && ! grep -q harm <<<"$2" && grep -q "killed: its wall time is over" "$3"' _ "$((SECONDS - start))" "$SENT" "$STATE/distccd.log"
+in_sandbox "$BB sleep 1; echo fine"
+check "control: a job shorter than the wall time ends by itself" grep -q '^fine' <<<"$SENT"
 mv "$STATE/sandbox.conf.product" "$STATE/sandbox.conf"
 
 # --- the state and image directories -------------------------------------------------

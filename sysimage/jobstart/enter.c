@@ -1,0 +1,171 @@
+/* The job's side, after the fork: what ulimit, setpriv, keyctl, unshare
+ * and mount did for it before, in one process, then exec of the sandbox
+ * (bubblewrap). Every failure ends the job (status 126) with one line in
+ * the log. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "jobstart.h"
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1 /* <linux/keyctl.h> */
+
+static void fail(const char *what) __attribute__((noreturn));
+static void fail(const char *what)
+{
+	dprintf(2, "distcc-sandbox: error: %s: %s\n", what, strerror(errno));
+	_exit(126);
+}
+
+/* close_others: every descriptor but the connection (0, 1), the log pipe
+ * (2) and the command list (3). */
+static void close_others(void)
+{
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, 4U, ~0U, 0U))
+		return;
+#endif
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int keep;
+
+	if (!d)
+		fail("listing /proc/self/fd");
+	keep = dirfd(d);
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+
+		if (fd > 3 && fd != keep)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* drop_root: as setpriv --reuid --regid --clear-groups --inh-caps=-all. */
+static void drop_root(long uid, long gid)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (uid < 0)
+		return;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		fail("clearing ambient capabilities");
+	if (setgroups(0, NULL))
+		fail("setgroups");
+	if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid))
+		fail("setresgid");
+	if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid))
+		fail("setresuid");
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capset, &h, d))
+		fail("clearing capabilities");
+	/* The change of user made this process undumpable, and so its /proc
+	 * files root's: the namespace maps below could not be written. An
+	 * exec (bwrap's) makes it dumpable again anyway. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		fail("PR_SET_DUMPABLE");
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t n = strlen(text);
+
+	if (fd < 0 || write(fd, text, n) != (ssize_t)n)
+		fail(path);
+	close(fd);
+}
+
+/* own_namespaces: a user namespace where this user is root, and a mount
+ * namespace of its own in which the job's bounded tmpfs is mounted (bwrap's
+ * own --tmpfs has no file limit); RLIMIT_NPROC set in there. */
+static void own_namespaces(const struct job_options *o)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	struct rlimit r = { (rlim_t)o->procs, (rlim_t)o->procs };
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		fail("unshare (user namespaces may be off: sysctl user.max_user_namespaces, "
+		     "kernel.unprivileged_userns_clone, AppArmor's restrict_unprivileged_userns)");
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+	write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+	write_file("/proc/self/gid_map", map);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		fail("making the mounts private");
+	if (mount("crossboot-job", o->scratch, "tmpfs", MS_NOSUID | MS_NODEV, o->tmpfs))
+		fail("mounting the job's tmpfs");
+	if (setrlimit(RLIMIT_NPROC, &r))
+		fail("setting the process limit");
+}
+
+/* limit: RESOURCE set to VALUE x UNIT (soft and hard), or to the hard limit
+ * if that is lower; VALUE < 0: as is. */
+static void limit(int resource, long value, rlim_t unit, const char *what)
+{
+	struct rlimit r;
+
+	if (value < 0)
+		return;
+	if (getrlimit(resource, &r))
+		fail(what);
+	if (r.rlim_max == RLIM_INFINITY || (rlim_t)value * unit < r.rlim_max)
+		r.rlim_max = (rlim_t)value * unit;
+	r.rlim_cur = r.rlim_max;
+	if (setrlimit(resource, &r))
+		fail(what);
+}
+
+/* limits: what every process of the job inherits; the process limit is
+ * set later, inside the job's user namespace. */
+static void limits(const struct job_options *o)
+{
+	limit(RLIMIT_CORE, 0, 1, "RLIMIT_CORE");
+	limit(RLIMIT_NOFILE, 1024, 1, "RLIMIT_NOFILE");
+	limit(RLIMIT_CPU, o->cpu ? o->cpu : -1, 1, "RLIMIT_CPU");
+	limit(RLIMIT_AS, o->mem_mb ? o->mem_mb : -1, 1024 * 1024, "RLIMIT_AS");
+	limit(RLIMIT_FSIZE, o->file_mb ? o->file_mb : -1, 1024 * 1024, "RLIMIT_FSIZE");
+}
+
+/* move_fd: FROM as TO, inherited by the exec (dup2 leaves a descriptor
+ * that already is TO close-on-exec). */
+static void move_fd(int from, int to)
+{
+	if (from == to ? fcntl(to, F_SETFD, 0) : dup2(from, to) < 0)
+		fail("dup2");
+}
+
+void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd)
+{
+	move_fd(log_fd, 2);
+	if (cmdlist_fd >= 0)
+		move_fd(cmdlist_fd, 3);
+	else
+		close(3);
+	close_others();
+	limits(o);
+	drop_root(o->uid, o->gid);
+	/* A new session keyring: the one this was started with, and so its
+	 * keys, stay out. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		fail("joining a new session keyring");
+	own_namespaces(o);
+	execvp(o->argv[0], o->argv);
+	fail(o->argv[0]);
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# crossboot-jobstart (sysimage/jobstart/), which starts each distcc job's
+# sandbox: built with -Werror, its command-line and --args file checks (one
+# line each, with a control), and its own process under valgrind (the job's
+# side is a fork that execs bubblewrap: valgrind cannot follow it through,
+# so only the starter's report is read). The sandbox's policy and the
+# attacks: tests/unit/distcc-sandbox.sh.
+# shellcheck disable=SC2016 # bash -c scripts are single-quoted on purpose
+set -euo pipefail
+# shellcheck source=tests/testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+scratch
+for pair in cc:gcc make:make; do
+  command -v "${pair%%:*}" >/dev/null || { skip "crossboot-jobstart" "${pair%%:*} is missing (apt-get install ${pair#*:})"; finish; }
+done
+JS="$SCRATCH/bin/crossboot-jobstart"
+check "it builds with -std=c11 -Wall -Wextra -Werror" jobstart_into "$SCRATCH/bin"
+[ -x "$JS" ] || finish
+check "it is built with the mandatory warnings even when CFLAGS says -w" bash -c '
+  make -s -n -C "$1/sysimage/jobstart" O=/x CFLAGS="-O1 -w" | grep -q -- "-O1 .*-std=c11 -Wall -Wextra -Werror"' _ "$TOP"
+
+# A state directory as write_sandbox_conf makes it (mode 700), a job.args in it.
+STATE="$SCRATCH/state"
+mkdir -m 700 "$STATE"
+: >"$STATE/distccd.log"
+args() { (umask 077 && printf '%s\0' "$@" >"$STATE/job.args"); }
+MIN=(--wall 5 --scratch /run --tmpfs size=1m --procs 10)
+
+expect_fail "no program after --" "usage:" "$JS" "${MIN[@]}"
+expect_fail "an unknown option" "usage:" "$JS" --bogus 1 "${MIN[@]}" -- true
+expect_fail "--wall 0" "--wall needs a whole number" "$JS" --wall 0 --scratch /run --tmpfs x --procs 1 -- true
+expect_fail "--procs with letters" "--procs needs a whole number" "$JS" --wall 1 --scratch /run --tmpfs x --procs 1x -- true
+expect_fail "--uid without --gid" "usage:" "$JS" "${MIN[@]}" --uid 65534 -- true
+expect_fail "--allow without bits" "needs ADDR/BITS" "$JS" --allow 10.0.0.1 "${MIN[@]}" -- true
+expect_fail "--allow with a bad address" "needs ADDR/BITS" "$JS" --allow 10.0.0.256/8 "${MIN[@]}" -- true
+
+# --args: errors go to the state's log (stderr may be the connection).
+args_fails() {
+  local name=$1 want=$2 rc=0
+  : >"$STATE/distccd.log"
+  "$JS" --args "$STATE/job.args" </dev/null >"$SCRATCH/out" 2>&1 || rc=$?
+  if [ "$rc" = 2 ] && grep -q -- "$want" "$STATE/distccd.log" && [ ! -s "$SCRATCH/out" ]; then ok "--args: $name"
+  else not_ok "--args: $name (exit $rc; log: $(tr '\n' ' ' <"$STATE/distccd.log"); output: $(head -c 200 "$SCRATCH/out"))"; fi
+}
+printf 'no trailing NUL' >"$STATE/job.args"; chmod 600 "$STATE/job.args"
+args_fails "a file that is not NUL-terminated words is refused in the log, nothing on the connection" "NUL-terminated words"
+: >"$STATE/job.args"
+args_fails "an empty file is refused" "NUL-terminated words"
+args "${MIN[@]}" -- /bin/echo ran; chmod 620 "$STATE/job.args"
+args_fails "a file its group can write is refused" "or others can write it"
+# (a state directory others can write: not even its log is trusted)
+chmod 600 "$STATE/job.args"; chmod 770 "$STATE"
+: >"$STATE/distccd.log"; rc=0
+"$JS" --args "$STATE/job.args" </dev/null >"$SCRATCH/out" 2>&1 || rc=$?
+check "--args: a state directory its group can write is refused, silently (exit $rc)" \
+  bash -c '[ "$1" = 2 ] && [ ! -s "$2" ] && [ ! -s "$3" ]' _ "$rc" "$SCRATCH/out" "$STATE/distccd.log"
+chmod 700 "$STATE"
+if [ "$(id -u)" = 0 ]; then
+  chown nobody "$STATE/job.args"
+  args_fails "a file of another user's is refused" "not this user's"
+  chown root "$STATE/job.args"
+else skip "another user's job.args" "needs root (chown)"; fi
+: >"$STATE/distccd.log"
+rc=0; out=$("$JS" --args "$STATE/job.args" </dev/null 2>/dev/null) || rc=$?
+# (without user namespaces the job cannot start: then the log says why)
+if [ "$rc" = 0 ]; then check "control: the same file, private again, runs the program" test "$out" = ran
+else skip "control: --args runs the program" "the job did not start here (exit $rc): $(tr '\n' ' ' <"$STATE/distccd.log")"; fi
+
+# valgrind: the starter's own report (one log per process: %p).
+if ! command -v valgrind >/dev/null; then skip "crossboot-jobstart under valgrind" "valgrind is missing"; finish; fi
+check "built -O0 -g for valgrind" make -s -C "$TOP/sysimage/jobstart" O="$SCRATCH/vg" CFLAGS="-O0 -g"
+# vg_clean NAME ARGS...: the first (the starter's) process has no errors and frees all.
+vg_clean() {
+  local name=$1 first; shift
+  rm -f "$SCRATCH"/vg.*.log
+  valgrind --leak-check=full --errors-for-leak-kinds=all --log-file="$SCRATCH/vg.%p.log" \
+    "$SCRATCH/vg/crossboot-jobstart" "$@" </dev/null >/dev/null 2>&1 || true
+  first=$(find "$SCRATCH" -maxdepth 1 -name 'vg.*.log' | sort -t. -k2 -n | head -n 1)
+  if [ -n "$first" ] && grep -q 'ERROR SUMMARY: 0 errors' "$first" && grep -q 'All heap blocks were freed' "$first"; then
+    ok "valgrind: $name"
+  else not_ok "valgrind: $name"; grep -E 'ERROR SUMMARY|lost|reachable' "${first:-/dev/null}" | head -n 5 | sed 's/^/#   /'; fi
+}
+vg_clean "a job from --args (the starter's side)" --args "$STATE/job.args"
+vg_clean "a refused --args file" --args "$SCRATCH/missing/job.args"
+vg_clean "a bad option" --wall x
+# The control: a leak valgrind must see (the same check on a program that leaks).
+printf '#include <stdlib.h>\nint main(void) { return malloc(64) == 0; }\n' >"$SCRATCH/leak.c"
+cc -O0 -o "$SCRATCH/leak" "$SCRATCH/leak.c"
+valgrind --leak-check=full --errors-for-leak-kinds=all --log-file="$SCRATCH/leak.log" "$SCRATCH/leak" || true
+check "control: valgrind's report shows a leak where there is one" bash -c '! grep -q "All heap blocks were freed" "$1"' _ "$SCRATCH/leak.log"
+finish
