@@ -180,20 +180,24 @@ debian_mirror() {
   return 1
 }
 
-# apt_private_opts: apt's options for our own sources list and state (in
-# APT_PRIVATE), so the host's apt configuration is never edited.
+# apt_private_opts DIR [OPTION...]: apt's options (APT_PRIVATE) for our own
+# sources list and state in DIR (APT_PRIVATE_DIR; CACHE/apt is the Debian
+# source fallback's), so the host's apt configuration is never edited;
+# OPTIONs (-o NAME=VALUE) are added.
 apt_private_opts() {
-  local d="$CACHE/apt"
+  APT_PRIVATE_DIR=$1
+  local d=$1
   APT_PRIVATE=(-q -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
     -o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" -o Dir::State::status=/dev/null
-    -o APT::Sandbox::User=root)
+    -o APT::Sandbox::User=root "${@:2}")
 }
 
-# apt_private [apt-get|apt-cache] ARGS...: apt with the private state.
+# apt_private [apt-get|apt-cache] ARGS...: apt with the private state (the
+# last apt_private_opts', else the Debian fallback's).
 apt_private() {
   local tool=apt-get
   case $1 in apt-get|apt-cache) tool=$1; shift ;; esac
-  apt_private_opts
+  [ -n "${APT_PRIVATE_DIR:-}" ] || apt_private_opts "$CACHE/apt"
   "$tool" "${APT_PRIVATE[@]}" "$@"
 }
 
@@ -212,24 +216,39 @@ apt_why() {
   esac
 }
 
-# apt_private_setup SUITE [CONTEXT]: the private source list for SUITE,
-# updated unless a successful update of this very list is less than a day
-# old. Dies with one line (after CONTEXT) naming the cause.
+# source_line_url LINE: the archive URL of a one-line apt source.
+source_line_url() { sed 's/^deb\(-src\)\{0,1\} *\(\[[^]]*\] *\)\{0,1\}//; s/ .*//' <<<"$1"; }
+
+# apt_private_setup SUITE [CONTEXT]: the private Debian source list for
+# SUITE, updated unless a successful update of this very list is less than a
+# day old. Dies with one line (after CONTEXT) naming the cause.
 apt_private_setup() {
-  local suite=$1 ctx=${2:+$2; } d="$CACHE/apt" mirror log fd rc=0
+  local suite=$1 ctx=${2:+$2; } mirror
   mirror=$(debian_mirror) ||
     die "${ctx}no Debian mirror in the host's apt sources; set DEBIAN_MIRROR=<Debian archive URL>"
-  mkdir -p "$d/lists/partial" "$d/cache/archives/partial" 2>/dev/null || die "${ctx}disk full or not writable: $d"
   # Name Debian's key explicitly: on an Ubuntu host apt would not trust it.
   local keyring=/usr/share/keyrings/debian-archive-keyring.gpg opts=''
   [ -r "$keyring" ] && opts="[signed-by=$keyring] "
-  local want="deb-src $opts$mirror $suite main"
+  apt_private_opts "$CACHE/apt"
+  apt_private_update reuse "$ctx" "Debian source list ($mirror $suite)" "deb-src $opts$mirror $suite main"
+}
+
+# apt_private_update reuse|fresh CONTEXT WHAT LINE...: the private state of
+# apt_private_opts with the source LINEs, updated unless (reuse) a
+# successful update of these very lines is less than a day old;
+# APT_PRIVATE_UPDATED says whether it was. Dies with one line (after
+# CONTEXT, "" or ending in "; ") naming WHAT and the cause.
+apt_private_update() {
+  local mode=$1 ctx=$2 what=$3 d=$APT_PRIVATE_DIR want log fd rc=0; shift 3
+  want=$(printf '%s\n' "$@")
+  APT_PRIVATE_UPDATED=0
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial" 2>/dev/null || die "${ctx}disk full or not writable: $d"
   # Builds sharing the cache update the lists one at a time.
-  lock_open "$d/.lock" "Debian source lists"
+  lock_open "$d/.lock" "$what"
   fd=$LOCK_FD
   # .updated holds the list it was a successful update of: apt exits 0 when
   # an index could not be fetched, so success is checked, not assumed.
-  if [ "$(cat "$d/lists/.updated" 2>/dev/null)" = "$want" ] &&
+  if [ "$mode" = reuse ] && [ "$(cat "$d/lists/.updated" 2>/dev/null)" = "$want" ] &&
      [ -n "$(find "$d/lists/.updated" -mtime -1 2>/dev/null)" ]; then
     exec {fd}>&-
     return 0
@@ -238,21 +257,22 @@ apt_private_setup() {
   log=$(mktemp) || die "${ctx}cannot create a temporary file in ${TMPDIR:-/tmp}"
   FETCH_PARTS=("$log")
   printf '%s\n' "$want" >"$d/sources.list" 2>/dev/null || { fetch_done; die "${ctx}disk full or not writable: $d"; }
-  apt_private_opts
   # Error-Mode=any (apt >= 2.3): a failed index is an error, not a warning.
   fetch_bg apt-get "${APT_PRIVATE[@]}" -o APT::Update::Error-Mode=any update >"$log" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ] || grep -qE '^(Err:|E: |W: Failed to fetch|W: Some index files failed)' "$log"; then
     local why
-    why=$(apt_why "$log" "$d" "$mirror")
+    why=$(apt_why "$log" "$d" "$(source_line_url "$1")")
     # apt leaves its partial downloads; nothing of a failed update may stay.
     rm -rf "$d/lists/partial"/*
     fetch_done
-    die "${ctx}apt-get update of the private Debian source list ($mirror $suite) failed: $why"
+    die "${ctx}apt-get update of the private $what failed: $why"
   fi
   fetch_done
+  # shellcheck disable=SC2034 # for the callers
+  APT_PRIVATE_UPDATED=1
   if ! { printf '%s\n' "$want" >"$d/lists/.updated.tmp" && mv -f "$d/lists/.updated.tmp" "$d/lists/.updated"; }; then
     rm -f "$d/lists/.updated.tmp"
-    warn "could not mark the private Debian source lists fresh: the next run updates them again"
+    warn "could not mark the private apt lists in $d fresh: the next run updates them again"
   fi
   exec {fd}>&-
 }
@@ -273,7 +293,7 @@ fetch_debian() {
   FETCH_PARTS=("$dl")
   log=$(mktemp) || { fetch_done; die "cannot create a temporary file in ${TMPDIR:-/tmp}"; }
   FETCH_PARTS+=("$log")
-  apt_private_opts
+  apt_private_opts "$CACHE/apt"
   # Only the orig tarball is needed: a missing .debian.tar is not an error.
   fetch_bg env -C "$dl" apt-get "${APT_PRIVATE[@]}" source --download-only "$pkg=$ver" >"$log" 2>&1 || true
   if [ ! -f "$dl/$orig" ]; then
