@@ -7,8 +7,8 @@
 # and universe, signed with a throw-away key (DIR/test-keyring.gpg). The
 # packages are Debian bullseye's (the same glibc 2.31 and libssl1.1 as
 # focal), from the Debian archive named in the host's apt sources (or
-# DEBIAN_MIRROR); all of them go to focal's main, and the other suites and
-# universe are empty but valid.
+# DEBIAN_MIRROR), main and contrib; all of them go to focal's main, and the
+# other suites and universe are empty but valid.
 #
 #   ubuntu-archive.sh [--variant=VARIANT] DIR ARCHES PACKAGES...
 #       adds to DIR what an mmdebstrap root of VARIANT (extract, essential,
@@ -16,6 +16,22 @@
 #       first native) with PACKAGES (comma- or space-separated, NAME[:ARCH])
 #       needs, and (re)publishes the archives. The .debs are kept in
 #       DIR/debs; a request made before downloads nothing.
+#   ubuntu-archive.sh stand-in DIR NAME DEBIAN-VERSION VERSION
+#       adds Debian's NAME DEBIAN-VERSION (an Architecture: all package of
+#       main or contrib) to DIR under focal's VERSION, where Debian never had
+#       that version (the dkms packages an Ubuntu kernel tree pins: focal's
+#       zfs-dkms 0.8.3-1ubuntu12.18 is stood in for by bullseye's 2.0.3-9+deb11u1,
+#       from contrib): the package is unpacked (dpkg-deb -R), its Version set
+#       to VERSION, a field "X-Crossboot-Stand-In: Debian NAME DEBIAN-VERSION"
+#       added so that nobody takes it for the real one, and it is packed
+#       again (dpkg-deb -b) as DIR/debs/NAME_VERSION_all.deb; then the
+#       archives are (re)published. Its payload is Debian's, not Ubuntu's:
+#       what builds from it says nothing about the real VERSION. Needs apt-get
+#       and dpkg-deb, not root; the download goes through a private apt state
+#       (DIR/stand-in-apt), checked against Debian's signed index.
+#   ubuntu-archive.sh publish DIR
+#       (re)publishes DIR/debs as they are (a test that puts packages of its
+#       own there).
 #   ubuntu-archive.sh serve DIR [LOG [PORT]]
 #       serves DIR/www on 127.0.0.1, on PORT (default: a free one the kernel
 #       picks; a PORT in use is an error); prints "PORT PID". The
@@ -34,6 +50,7 @@ set -euo pipefail
 # The stand-in distribution (what the packages are) and the one simulated
 # (what the archives say they are).
 STANDIN_SUITES="bullseye bullseye-updates"
+STANDIN_COMPONENTS="main contrib"
 STANDIN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 SUITES="focal focal-updates focal-security"
 COMPONENTS="main universe"
@@ -108,7 +125,7 @@ narrow() {
 download() {
   local dir=$1 variant=$2 arches=$3 pkgs=$4 native=${3%%,*} mirror suite include rest=() lines=() debs q
   mirror=$(debian_mirror)
-  for suite in $STANDIN_SUITES; do lines+=("deb [signed-by=$STANDIN_KEYRING] $mirror $suite main"); done
+  for suite in $STANDIN_SUITES; do lines+=("deb [signed-by=$STANDIN_KEYRING] $mirror $suite $STANDIN_COMPONENTS"); done
   case $variant in
     extract) include=$pkgs ;;
     essential|minbase|required|buildd)
@@ -135,6 +152,54 @@ download() {
     --aptopt='Acquire::Retries "3"' --include="$include" "${hooks[@]}" \
     "${STANDIN_SUITES%% *}" /dev/null "${lines[@]}"
   rm -f "$debs/lock"; rm -rf "$debs/partial"
+}
+
+# --- stand-ins under other versions ----------------------------------------------
+
+# standin_apt DIR ARG...: apt-get with a private state in DIR for the
+# stand-in suites (main and contrib), the host's architecture: its index
+# lists every Architecture: all package.
+standin_apt() {
+  local d=$1; shift
+  apt-get -q -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$d/lists" \
+    -o Dir::Cache="$d/cache" -o Dir::State::status=/dev/null -o APT::Sandbox::User=root -o Acquire::Languages=none "$@"
+}
+
+# relabel DEB OUT VERSION NOTE: DEB as OUT with Version: VERSION and
+# X-Crossboot-Stand-In: NOTE; the files are DEB's.
+relabel() {
+  local deb=$1 out=$2 ver=$3 note=$4 x
+  x=$(mktemp -d)
+  dpkg-deb -R "$deb" "$x/p"
+  sed -i "s/^Version: .*/Version: $ver/" "$x/p/DEBIAN/control"
+  printf 'X-Crossboot-Stand-In: %s\n' "$note" >>"$x/p/DEBIAN/control"
+  dpkg-deb --root-owner-group -b "$x/p" "$out.tmp" >/dev/null
+  rm -rf "$x"
+  mv "$out.tmp" "$out"
+}
+
+# stand_in DIR NAME DEBIAN-VERSION VERSION: the command (see the header).
+stand_in() {
+  local dir=$1 name=$2 dver=$3 ver=$4 d mirror suite out deb t
+  out="$dir/debs/${name}_${ver}_all.deb"
+  if [ -e "$out" ]; then msg "$name $ver (Debian's $dver) is in $dir already"; publish_changed "$dir"; return; fi
+  for t in apt-get:apt dpkg-deb:dpkg; do
+    command -v "${t%%:*}" >/dev/null || die "${t%%:*} is missing (apt-get install ${t#*:})"
+  done
+  d="$dir/stand-in-apt"
+  mkdir -p "$d/lists/partial" "$d/cache" "$dir/debs"
+  mirror=$(debian_mirror)
+  for suite in $STANDIN_SUITES; do printf 'deb [signed-by=%s] %s %s %s\n' "$STANDIN_KEYRING" "$mirror" "$suite" "$STANDIN_COMPONENTS"; done >"$d/sources.list"
+  standin_apt "$d" update >"$d/update.log" 2>&1 || die "apt-get update of the stand-in suites failed: $(tail -n 1 "$d/update.log")"
+  rm -f "$d"/*.deb
+  (cd "$d" && standin_apt "$d" download "$name=$dver") >"$d/download.log" 2>&1 ||
+    die "Debian ${STANDIN_SUITES%% *} has no $name $dver: $(grep -m1 '^E: ' "$d/download.log")"
+  deb=$(find "$d" -maxdepth 1 -name "${name}_*_all.deb" -print -quit)
+  [ -n "$deb" ] || die "apt-get download $name=$dver left no ${name}_*_all.deb (not Architecture: all?)"
+  relabel "$deb" "$out" "$ver" "Debian $name $dver"
+  rm -f "$deb" "$dir/www/.published"
+  msg "$name $ver: Debian's $name $dver relabelled ($out)"
+  publish_changed "$dir"
 }
 
 # --- publishing ---------------------------------------------------------------
@@ -246,14 +311,32 @@ build() {
     printf 'variant=%s arches=%s packages=%s\n' "$variant" "$arches" "$pkgs" >"$stamp"
     rm -f "$dir/www/.published"
   fi
+  publish_changed "$dir"
+  msg "$(find "$dir/www/ubuntu/pool" -name '*.deb' | wc -l) packages in ubuntu, $(find "$dir/www/ubuntu-ports/pool" -name '*.deb' | wc -l) in ubuntu-ports ($((SECONDS - start))s): $dir/www"
+}
+
+# publish_changed DIR [force]: DIR/www published again if the packages or
+# the key changed since it last was, or when forced (DIR is locked).
+publish_changed() {
+  local dir=$1
+  [ "${2:-}" != force ] || rm -f "$dir/www/.published"
   trap stop_agent EXIT
   ensure_key "$dir"
-  # Published once per change of the packages or the key.
   if [ ! -e "$dir/www/.published" ] || [ "$dir/test-keyring.gpg" -nt "$dir/www/.published" ]; then
     publish "$dir"
     touch "$dir/www/.published"
   fi
-  msg "$(find "$dir/www/ubuntu/pool" -name '*.deb' | wc -l) packages in ubuntu, $(find "$dir/www/ubuntu-ports/pool" -name '*.deb' | wc -l) in ubuntu-ports ($((SECONDS - start))s): $dir/www"
+}
+
+# locked COMMAND DIR ARG...: COMMAND DIR ARG... with DIR (made absolute)
+# locked: one builder at a time per archive.
+locked() {
+  local cmd=$1 dir=$2; shift 2
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  exec 8>"$dir/.lock"
+  flock 8
+  "$cmd" "$dir" "$@"
 }
 
 # serve DIR [LOG [PORT]]: python's http.server on 127.0.0.1, on PORT or port 0
@@ -293,6 +376,8 @@ stop() {
 }
 
 case ${1:-} in
+  stand-in) shift; [ $# = 4 ] || usage; locked stand_in "$@" ;;
+  publish) shift; [ $# = 1 ] || usage; locked publish_changed "$1" force ;;
   serve) shift; serve "$@" ;;
   stop) shift; stop "$@" ;;
   keyring) shift; [ $# = 1 ] || usage; mkdir -p "$1"; trap stop_agent EXIT; ensure_key "$1" ;;
