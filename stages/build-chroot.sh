@@ -23,11 +23,12 @@ STAGE_EXPORT=1
 # packages: autoconf, automake, libtool (usbip's autogen.sh), a JDK's headers
 # (perf's JVMTI agent: jni.h and jvmti.h are the same on every architecture),
 # and what linux-tools-common's man pages are made with (rst2man, asciidoc,
-# xmlto).
+# xmlto); dkms, which Ubuntu's rules build zfs and wireguard with (focal's
+# Build-Depends), and lsb-release, which zfs's dkms.conf asks.
 CHROOT_BUILD_PACKAGES="build-essential bc bison flex cpio kmod rsync gawk python3 perl xz-utils
 zstd lz4 openssl libssl-dev libelf-dev zlib1g-dev libncurses-dev dwarves dpkg-dev debhelper
 fakeroot lintian pkg-config file git kernel-wedge autoconf automake libtool java-common
-default-jdk-headless python3-docutils asciidoc-base xmlto"
+default-jdk-headless python3-docutils asciidoc-base xmlto dkms lsb-release"
 # Target side: the libraries the kernel's programs for the target link
 # against, and the tools' (perf, bpftool, cpupower, usbip): exactly the -dev
 # packages of focal's Build-Depends (debian.master/control.stub.in), by their
