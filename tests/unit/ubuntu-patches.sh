@@ -10,7 +10,14 @@
 #    stamp is not redone (against a control without that patch);
 #  - usbip configured for the target when cross-compiling;
 #  - libbpf, libperf and usbip honour WERROR=0;
-#  - binary-tools-common builds linux-tools-common alone.
+#  - binary-tools-common builds linux-tools-common alone;
+#  - dkms (zfs, wireguard) when cross-compiling: ARCH for dkms-build, the
+#    build machine's programs put back into the dkms headers copy, the
+#    dkms directory made anew; dkms-build takes the .debs from
+#    CROSSBOOT_DKMS_DEBS and never downloads when it is set (a stub
+#    downloader would say), tells PRE_BUILD's configure the target and puts
+#    a strip for the target first on PATH (against a control without that
+#    patch).
 # A patch whose context is not in the tree, or without a reason line, must
 # be reported (the checks can fail).
 # make text is quoted on purpose; the helpers are called through check.
@@ -137,16 +144,17 @@ stamps() {
   done
   touch "$1/debian/scripts/fix-filenames"
 }
+# apply_but DIR STRING: every patch but the one with STRING, in order.
+apply_but() {
+  local p
+  for p in "${PATCHES[@]}"; do
+    grep -qF -- "$2" "$p" || apply "$1" "$p" || return 1
+  done
+}
 # The control: every patch but the resume one.
 C="$SCRATCH/control"
 copy_files "$C"
-apply_but_resume() {
-  local p
-  for p in "${PATCHES[@]}"; do
-    grep -q -- '| config-prepare-check-%' "$p" || apply "$1" "$p" || return 1
-  done
-}
-check "control: the other patches apply without the resume patch" apply_but_resume "$C"
+check "control: the other patches apply without the resume patch" apply_but "$C" '| config-prepare-check-%'
 stamps "$P"; stamps "$C"
 out=$(dry "$P" st/stamp-build-tickless st/stamp-build-perarch)
 if [ -z "$(debug_lines "$out")" ]; then ok "resume: with every stamp there, no phase is redone (fix-filenames newer)"
@@ -199,4 +207,65 @@ check "binary-tools-common: no step for every Architecture: all package (-i) but
 expect_fail "binary-tools-common with the tools off (a cross build without do_tools=true) is one clear error" \
   'binary-tools-common: do_tools_common is not true \(do_tools=false\)' \
   dry "$P" binary-tools-common do_tools=false do_tools_common=
+
+# --- dkms --------------------------------------------------------------------------
+N="$SCRATCH/no-dkms-patch"
+copy_files "$N"
+check "control: the other patches apply without the dkms one" apply_but "$N" CROSSBOOT_DKMS_DEBS
+# install DIR ARG...: install-tickless's commands (enable_zfs: custom_override
+# is debian/rules', not read here).
+install_cmds() {
+  local dir=$1; shift
+  stamps "$dir"
+  dry "$dir" install-tickless build_arch=arm64 enable_zfs=true do_dkms_wireguard=true \
+    dkms_zfs_linux_version=0.8.3-1ubuntu12.18 dkms_wireguard_version=1.0.20201112-1~20.04.1 "$@"
+}
+cross=$(install_cmds "$P" CROSS_COMPILE=aarch64-linux-gnu-)
+check "dkms, cross-compiling: zfs and wireguard with ARCH=arm64 beside CROSS_COMPILE" \
+  test "$(grep -c '^ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- .*/scripts/dkms-build ' <<<"$cross")" = 2
+check "dkms, cross-compiling: the headers copy gets the build tree's programs" \
+  grep -qF 'install -m755 "build/build-tickless/$f" "$f"' <<<"$cross"
+check "dkms: the dkms directory is made anew" grep -qx 'rm -rf build/build-tickless/_*dkms' <<<"$cross"
+out=$(install_cmds "$P" CROSS_COMPILE=)
+check "dkms, native: the headers copy is left as it is" lacks 'build/build-tickless/$f' "$out"
+out=$(install_cmds "$N" CROSS_COMPILE=aarch64-linux-gnu-)
+check "control: without the dkms patch, no ARCH for dkms-build" lacks 'ARCH=arm64 CROSS_COMPILE=' "$out"
+
+# dkms-build itself, from the copy's directory as the rules run it, with a
+# stub downloader that records what it is asked for.
+command -v dpkg-deb >/dev/null || { skip "dkms-build" "dpkg-deb is not installed"; finish; }
+for d in "$P" "$N"; do
+  printf '#!/bin/sh\necho "$*" >>"%s/downloads"\nexit 1\n' "$d" >"$d/debian/scripts/file-downloader"
+  chmod 755 "$d/debian/scripts/file-downloader"
+done
+mkdir -p "$SCRATCH/pkg/DEBIAN" "$SCRATCH/pkg/usr/src/wireguard-1" "$SCRATCH/debs" "$SCRATCH/empty"
+printf 'Package: wireguard-dkms\nVersion: 1\nArchitecture: all\nMaintainer: t <t@t.invalid>\nDescription: t\n' >"$SCRATCH/pkg/DEBIAN/control"
+printf 'PACKAGE_NAME="wireguard"\nPACKAGE_VERSION="1"\nPRE_BUILD="configure\n  --prefix=/usr\n"\n' >"$SCRATCH/pkg/usr/src/wireguard-1/dkms.conf"
+dpkg-deb --root-owner-group -b "$SCRATCH/pkg" "$SCRATCH/debs/wireguard-dkms_1_all.deb" >/dev/null
+# dkms_build DIR DEBS: dkms-build of DIR for wireguard-dkms_1_all.deb, cross,
+# CROSSBOOT_DKMS_DEBS=DEBS (unset when empty), in DIR/dk.
+dkms_build() {
+  rm -rf "$1/dk" "$1/downloads"; mkdir -p "$1/dk"
+  (cd "$1" && if [ -n "$2" ]; then export CROSSBOOT_DKMS_DEBS=$2; fi
+    CROSS_COMPILE=aarch64-linux-gnu- sh debian/scripts/dkms-build "$1/dk" 5.4.0-200-tickless - linux-modules \
+      "$1/pkgdir" "" wireguard pool/universe/w/wireguard-linux-compat/wireguard-dkms_1_all.deb 2>&1)
+}
+out=$(dkms_build "$P" "$SCRATCH/empty") && rc=0 || rc=$?
+if [ "$rc" != 0 ] && grep -qx 'EE: wireguard-dkms_1_all.deb is not in CROSSBOOT_DKMS_DEBS (.*); not downloading it' <<<"$out" &&
+   [ ! -e "$P/downloads" ]; then ok "dkms-build: a .deb not in CROSSBOOT_DKMS_DEBS is one error, nothing downloaded"
+else not_ok "dkms-build with the .deb missing from CROSSBOOT_DKMS_DEBS (exit $rc)"; printf '%s\n' "$out" | sed 's/^/#   /'; fi
+out=$(dkms_build "$N" '') || true
+check "control: the unpatched dkms-build downloads (from Launchpad first)" \
+  grep -q '^https://launchpad.net/.*/wireguard-dkms_1_all.deb$' "$N/downloads"
+if [ -e /usr/sbin/dkms ]; then
+  skip "dkms-build up to dkms" "this host has /usr/sbin/dkms, which dkms-build would run"; finish
+fi
+# Without dkms here, it stops where it would run it.
+dkms_build "$P" "$SCRATCH/debs" >"$SCRATCH/dkms-build.log" || true
+check "dkms-build: the .deb taken from CROSSBOOT_DKMS_DEBS and unpacked, nothing downloaded" \
+  test -f "$P/dk/wireguard/usr/src/wireguard-1/dkms.conf" -a ! -e "$P/downloads"
+check "dkms-build, cross-compiling: PRE_BUILD's configure is told the target" \
+  grep -qx 'PRE_BUILD="configure --build=[^ ]* --host=aarch64-linux-gnu' "$P/dk/wireguard/usr/src/wireguard-1/dkms.conf"
+check "dkms-build, cross-compiling: strip first on PATH runs the target's" \
+  grep -qx 'exec aarch64-linux-gnu-strip "$@"' "$P/dk/cross-bin/strip"
 finish
