@@ -20,7 +20,11 @@
 #    dpkg-buildpackage builds, one target after the other, the flavour's
 #    packages, the shared headers, the tools (perf, bpftool, cpupower,
 #    usbip) and, for targets without it, linux-tools-common;
-#    scripts/kernel/ubuntu/MAJOR.MINOR/ patches the tree's packaging.
+#    scripts/kernel/ubuntu/MAJOR.MINOR/ patches the tree's packaging;
+#    zfs and wireguard are built with dkms, as Ubuntu does, from the .debs
+#    the tree pins, fetched from the target distribution's archive first
+#    (scripts/kernel/dkms.sh), where that is Ubuntu's; for a Debian target
+#    they are left out, saying so.
 # --fragment FILE (repeatable) merges Kconfig settings into the flavour's
 # config (for Ubuntu trees recorded in the annotations); --signing-key PEM
 # signs modules with that key (RSA key and certificate in one file) instead
@@ -119,6 +123,8 @@ parse_args() {
 check_prerequisites() {
   local need="rsync:rsync patch:patch flock:util-linux setpriv:util-linux make:make find:findutils sha256sum:coreutils"
   [ "$KIND" = upstream ] || need+=" python3:python3"
+  # The dkms packages' fetch (scripts/kernel/dkms.sh).
+  [ "$KIND" = upstream ] || [ "$DISTRO_VENDOR" != ubuntu ] || need+=" apt-get:apt dpkg-deb:dpkg"
   [ -z "$SIGNING_KEY" ] || need+=" openssl:openssl"
   ensure_host_packages "$need"
   if [ "$CHECK" = 1 ]; then
@@ -323,7 +329,6 @@ ubuntu_prepare() {
   ubuntu_record_config "$WORK/src" "$WORK/kcfg/.config" "$SIZE" "${base:+$WORK/kcfg-base/.config}"
   RESOLVED=$WORK/kcfg/.config
   report_config_distance
-  ubuntu_note_dkms
   [ "$ESTIMATE" = 1 ] && return
   msg "the tree's clean for $TARGET_DEB_ARCH (debian/control, debian/changelog)"
   keep_build_state
@@ -477,6 +482,9 @@ main() {
   if [ "$KIND" = ubuntu ]; then
     # shellcheck source=scripts/kernel/ubuntu.sh
     . "$KDIR/ubuntu.sh"
+    # shellcheck source=scripts/kernel/dkms.sh
+    . "$KDIR/dkms.sh"
+    ubuntu_dkms_plan "$TREE"
   fi
   UBUNTU_STAMP_FLAVOUR=${UBUNTU_FLAVOUR:-tickless}
   USER_SETTINGS=$(fragment_settings "${FRAGMENTS[@]}")
@@ -485,7 +493,7 @@ main() {
   trap cleanup EXIT
   msg "build chroot for $DISTRO"
   "$TOP/build.sh" --distro "$DISTRO" "$TARGET" build-chroot >&2
-  if [ "$FRESH" = 1 ]; then msg "--fresh: starting over in $WORK"; rm -rf "${WORK:?}/src" "$WORK/state" "$WORK/debs" "$WORK/keep" "$WORK/out"; fi
+  if [ "$FRESH" = 1 ]; then msg "--fresh: starting over in $WORK"; rm -rf "${WORK:?}/src" "$WORK/state" "$WORK/debs" "$WORK/keep" "$WORK/out" "$WORK/dkms"; fi
   mkdir -p "$WORK"
   [ ! -f "$WORK/build.log" ] || mv "$WORK/build.log" "$WORK/build.log.1"
   distcc_start
@@ -493,11 +501,14 @@ main() {
   RESOLVED_SAVED=$WORK/state/resolved.config
   msg "Linux $VERSION ($KIND tree) from $TREE, $SIZE size, for $TARGET_DEB_ARCH, in $WORK"
   recipe=$(recipe_fingerprint)
+  # The dkms packages first: a pin the archive lacks stops the build now.
+  [ "$KIND" = upstream ] || [ "$ESTIMATE" = 1 ] || ubuntu_dkms_fetch "$WORK/dkms"
   prepare_copy "$recipe:$(printf '%s\n' "$USER_SETTINGS" | sha_of_stdin)"
   if [ "$ESTIMATE" = 1 ]; then run_estimate; exit 0; fi
   key=$(signing_key_fingerprint "$SIGNING_KEY")
   use_signing_key "$key"
-  fp="$recipe:$(sha_of_stdin <"$RESOLVED"):$key:$(sha_of_stdin <"$WORK/state/tree.list")"
+  # Other dkms .debs (another pin, another archive's) make other packages.
+  fp="$recipe:$(sha_of_stdin <"$RESOLVED"):$key:$(sha_of_stdin <"$WORK/state/tree.list")${UBUNTU_DKMS_SUMS:+:$UBUNTU_DKMS_SUMS}"
   build_targets "$fp"
   distcc_report
   BUILT_CONFIG=$("${KIND}_built_config" "$WORK/src")

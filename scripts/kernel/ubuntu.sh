@@ -10,13 +10,14 @@
 # (targets/NAME, targets/kernel/NAME) and DISTRO_VENDOR. Needs python3 on the
 # host (the tree's own annotations tool is Python).
 #
-# Order: ubuntu_add_flavour; ubuntu_test_config (--size test) or
+# Order: ubuntu_dkms_plan on the tree (which dkms modules, their pins, the
+# note); ubuntu_add_flavour; ubuntu_test_config (--size test) or
 # ubuntu_export_config SRC WORK/ubuntu-request.config (--size full);
 # ubuntu_resolve_script in the chroot (Kconfig with the cross compiler) gives
 # WORK/kcfg/.config; ubuntu_fix_gcc_version with its CONFIG_GCC_VERSION;
 # ubuntu_record_config; ubuntu_clean_script, then ubuntu_target_script for
 # each of ubuntu_targets builds; the tickless settings are then checked in
-# ubuntu_built_config's file.
+# ubuntu_built_config's file. ubuntu_dkms_fetch before the first target.
 
 UBUNTU_ARCH=$TARGET_DEB_ARCH
 UBUNTU_FLAVOUR=tickless
@@ -25,11 +26,22 @@ UBUNTU_KEY=$UBUNTU_ARCH-$UBUNTU_FLAVOUR
 # What a test-size kernel keeps: built in, what qemu's machine needs to boot
 # a root file system from a virtio disk without an initramfs (the target's
 # own console and clock from targets/kernel/NAME); as modules, a few to
-# exercise module signing and linux-modules.
+# exercise module signing and linux-modules (ubuntu_dkms_plan adds what
+# wireguard needs when it is built).
 read -r -d '' -a UBUNTU_TEST_BUILTIN <<<"$TARGET_KERNEL_TEST_BUILTIN PCI PCI_HOST_GENERIC
   VIRTIO VIRTIO_PCI VIRTIO_MMIO VIRTIO_BLK VIRTIO_NET VIRTIO_CONSOLE RTC_CLASS
   EXT4_FS SQUASHFS TMPFS DEVTMPFS DEVTMPFS_MOUNT BLK_DEV_INITRD MODULES MODULE_SIG" || true
 UBUNTU_TEST_MODULES=(HW_RANDOM_VIRTIO NET_9P NET_9P_VIRTIO 9P_FS)
+
+# The dkms modules Ubuntu's rules build into linux-modules, a line each:
+# NAME (dkms-build's package name and the directory under kernel/), the
+# source package debian.master/dkms-versions pins, the binary package with
+# the dkms sources, and the rules' switch. nvidia and vbox are left off, as
+# Ubuntu builds them for amd64 only.
+UBUNTU_DKMS_TABLE="zfs zfs-linux zfs-dkms do_zfs
+wireguard wireguard-linux-compat wireguard-dkms do_dkms_wireguard"
+# What ubuntu_dkms_plan decides: the NAMEs built, their PACKAGE=VERSION pins.
+UBUNTU_DKMS='' UBUNTU_DKMS_PINS=() UBUNTU_DKMS_SUMS=''
 
 # ubuntu_debian_dir SRC: the tree's packaging directory (debian.master).
 ubuntu_debian_dir() {
@@ -162,14 +174,20 @@ _ubuntu_add_to_rules() {
   _ubuntu_check_rules "$mk"
 }
 
+# _ubuntu_rules_eval MK LINE: what make prints for LINE (its $(info ...))
+# after reading MK (rules.d/ARCH.mk).
+_ubuntu_rules_eval() {
+  # From its directory: make's include cannot take a path with spaces.
+  (cd "$(dirname "$1")" && printf 'include %s\n%s\nall:;@:\n' "${1##*/}" "$2" | make -s -f - all)
+}
+
 # _ubuntu_check_rules MK: make itself says what each flavour gets.
 _ubuntu_check_rules() {
   local out
   # shellcheck disable=SC2016 # make's $(...), not the shell's
-  # From its directory: make's include cannot take a path with spaces.
-  out=$(cd "$(dirname "$1")" &&
-    printf 'include %s\n$(foreach f,$(flavours),$(info $(f) $(or $(build_image_$(f)),$(build_image)) $(or $(kernel_file_$(f)),$(kernel_file))))\nall:;@:\n' "${1##*/}" |
-    make -s -f - all) || die "cannot evaluate $1"
+  out=$(_ubuntu_rules_eval "$1" \
+    '$(foreach f,$(flavours),$(info $(f) $(or $(build_image_$(f)),$(build_image)) $(or $(kernel_file_$(f)),$(kernel_file))))') ||
+    die "cannot evaluate $1"
   awk -v f="$UBUNTU_FLAVOUR" 'NF != 3 { bad = 1 } $1 == f { seen = 1 } END { exit !(seen && !bad) }' <<<"$out" ||
     die "$1: not every flavour has build_image and kernel_file: $out"
 }
@@ -378,28 +396,96 @@ ubuntu_targets() {
 # dpkg-buildpackage takes none). do_tools=true wins over the rules' "off
 # when cross-building" (plain assignments there); WERROR=0: gcc 12 warns
 # where focal's gcc 9 did not, and the tools' makefiles turn warnings into
-# errors; JOBS: perf's own parallelism. zfs and the DKMS modules: Ubuntu's
-# rules build them with dkms from .debs fetched from the distribution's
-# archive, and turn them off when cross-compiling, as here. d-i, ABI,
-# module-list and retpoline checks compare with Launchpad's previous build,
-# which a build elsewhere does not have.
+# errors; JOBS: perf's own parallelism. The dkms modules (zfs, wireguard)
+# likewise, those of UBUNTU_DKMS on: the rules build them with dkms from
+# .debs of the distribution's archive, and turn them off when
+# cross-compiling, because dkms-build downloads them and runs the target's
+# programs (per-series patch 0006 fixes both); nvidia and vbox stay off.
+# d-i, ABI, module-list and retpoline checks compare with Launchpad's
+# previous build, which a build elsewhere does not have.
 ubuntu_make_vars() {
-  printf '%s' "do_zfs=false do_dkms_wireguard=false do_dkms_nvidia=false do_dkms_nvidia_server=false"
+  local name switch
+  while read -r name _ _ switch; do
+    if [[ " $UBUNTU_DKMS " == *" $name "* ]]; then printf '%s=true ' "$switch"; else printf '%s=false ' "$switch"; fi
+  done <<<"$UBUNTU_DKMS_TABLE"
+  printf '%s' "do_dkms_nvidia=false do_dkms_nvidia_server=false"
   printf '%s' " do_dkms_vbox=false do_tools=true do_tools_common=true do_tools_host=false"
   printf '%s' " disable_d_i=true skipdbg=true skipabi=true skipmodule=true skipretpoline=true"
   printf ' WERROR=0 JOBS=%s\n' "$JOBS"
 }
 
-# ubuntu_note_dkms: the one known difference in the module set from a
-# native build, said once a build: zfs and wireguard (do_zfs,
-# do_dkms_wireguard) are built by Ubuntu's rules with dkms from packages of
-# Ubuntu's archive, only natively.
-ubuntu_note_dkms() {
-  if [ "${DISTRO_VENDOR:-}" = ubuntu ]; then
-    msg "zfs, wireguard: not built (Ubuntu's rules build these dkms modules only natively; a native build's linux-modules has them)"
-  else
-    msg "zfs, wireguard: not built ($DISTRO_NAME's archive has not Ubuntu's zfs-linux and wireguard dkms packages; a native build's linux-modules has them)"
+# ubuntu_dkms_enabled SRC: the NAMEs of UBUNTU_DKMS_TABLE the tree's rules
+# build for the flavour on the target's architecture (rules.d/ARCH.mk:
+# do_zfs, or do_zfs_FLAVOUR as 2-binary-arch.mk's custom_override reads it;
+# do_dkms_wireguard), one a line.
+ubuntu_dkms_enabled() {
+  local mk out name switch f=$UBUNTU_FLAVOUR
+  mk="$(ubuntu_debian_dir "$1")/rules.d/$UBUNTU_ARCH.mk"
+  [ -f "$mk" ] || die "$mk not found"
+  while read -r name _ _ switch; do
+    out=$(_ubuntu_rules_eval "$mk" "\$(info \$(or \$(${switch}_$f),\$($switch)))") || die "cannot evaluate $mk"
+    [ "$out" != true ] || printf '%s\n' "$name"
+  done <<<"$UBUNTU_DKMS_TABLE"
+}
+
+# ubuntu_dkms_pins SRC NAME...: PACKAGE=VERSION for each NAME, as the tree
+# pins it: debian.master/dkms-versions in the 5.4 format ("SOURCE VERSION"
+# lines, which debian/rules reads with gawk), and 2-binary-arch.mk's
+# build_dkms line asking for pool/.../SOURCE/PACKAGE_$(VERSION)_all.deb.
+# Later trees (jammy on) write more fields a line and another dkms-build:
+# refused, in one line, rather than half understood.
+ubuntu_dkms_pins() {
+  local src=$1 f rules bad name source pkg ver; shift
+  f="$(ubuntu_debian_dir "$src")/dkms-versions"
+  rules=$src/debian/rules.d/2-binary-arch.mk
+  [ -f "$f" ] || die "$f not found: the tree pins no dkms packages"
+  bad=$(awk 'NF && $1 !~ /^#/ && NF != 2 { printf "line %d: %s", NR, $0; exit }' "$f")
+  [ -z "$bad" ] || die "$f is not in the 5.4 format (\"SOURCE VERSION\" lines) crossboot handles; $bad"
+  for name; do
+    read -r _ source pkg _ < <(awk -v n="$name" '$1 == n' <<<"$UBUNTU_DKMS_TABLE")
+    ver=$(awk -v s="$source" '$1 == s { print $2; exit }' "$f")
+    [[ $ver =~ ^[0-9][A-Za-z0-9.+~-]*$ ]] || die "$f pins no version of $source (the $name dkms package)"
+    grep -F "/$source/${pkg}_\$(dkms_" "$rules" 2>/dev/null | grep -qF '_all.deb' ||
+      die "$rules does not build $name from pool/.../$source/${pkg}_VERSION_all.deb as 5.4's rules do"
+    printf '%s=%s\n' "$pkg" "$ver"
+  done
+}
+
+# ubuntu_dkms_plan SRC: which dkms modules this build makes (UBUNTU_DKMS,
+# their pins in UBUNTU_DKMS_PINS; with wireguard, the test size keeps what
+# it needs), said in one line. Ubuntu's rules build them as dkms modules
+# from .debs of the distribution's archive: for an Ubuntu target, its
+# archive has them; a Debian one has not those the tree pins (bullseye:
+# another zfs-dkms, in contrib, and another wireguard-dkms): they are left
+# out, the one known difference from a native build.
+ubuntu_dkms_plan() {
+  local src=$1 enabled out names pkgs
+  out=$(ubuntu_dkms_enabled "$src") || exit 1
+  mapfile -t enabled <<<"$out"
+  [ -n "${enabled[*]}" ] || { msg "dkms modules: none for $UBUNTU_ARCH in the tree's rules, as natively"; return 0; }
+  names=$(printf '%s, ' "${enabled[@]}") names=${names%, }
+  if [ "${DISTRO_VENDOR:-}" != ubuntu ]; then
+    msg "$names: not built: $DISTRO_NAME's archive has not the dkms packages the tree's debian.master/dkms-versions pins (the one known difference from a native build's linux-modules)"
+    return 0
   fi
+  out=$(ubuntu_dkms_pins "$src" "${enabled[@]}") || exit 1
+  mapfile -t UBUNTU_DKMS_PINS <<<"$out"
+  UBUNTU_DKMS="${enabled[*]}"
+  # NET_UDP_TUNNEL has no prompt: VXLAN, which selects it, brings it in.
+  [[ " $UBUNTU_DKMS " != *" wireguard "* ]] || UBUNTU_TEST_MODULES+=(VXLAN NET_UDP_TUNNEL)
+  pkgs=$(printf '%s, ' "${UBUNTU_DKMS_PINS[@]/=/ }") pkgs=${pkgs%, }
+  msg "$names: built with dkms into linux-modules, as Ubuntu does, from $DISTRO_NAME's archive: $pkgs (the tree's dkms-versions)"
+}
+
+# ubuntu_dkms_fetch DIR: the pinned .debs in DIR (the chroot's
+# CROSSBOOT_DKMS_DEBS), fetched when missing (scripts/kernel/dkms.sh); their
+# hash in UBUNTU_DKMS_SUMS.
+# shellcheck disable=SC2034 # UBUNTU_DKMS_SUMS: kernel-debs.sh keys the build with it
+ubuntu_dkms_fetch() {
+  UBUNTU_DKMS_SUMS=''
+  [ ${#UBUNTU_DKMS_PINS[@]} -gt 0 ] || return 0
+  dkms_fetch "$1" "${UBUNTU_DKMS_PINS[@]}"
+  UBUNTU_DKMS_SUMS=$(dkms_sums "$1" "${UBUNTU_DKMS_PINS[@]}")
 }
 
 # _ubuntu_env_script: the start of every chroot script: the environment.
@@ -410,6 +496,9 @@ _ubuntu_env_script() {
   printf 'export KBUILD_BUILD_TIMESTAMP="$(date -u -d @%s)"\n' "$epoch"
   printf 'export KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot\n'
   printf 'export DEB_BUILD_OPTIONS="parallel=%s nocheck"\n' "$JOBS"
+  # The dkms packages fetched beforehand (ubuntu_dkms_fetch): dkms-build
+  # takes them from there and downloads nothing.
+  printf 'export CROSSBOOT_DKMS_DEBS=/build/dkms\n'
   printf 'export MAKEFLAGS="-- %s"\n' "$(ubuntu_make_vars)"
 }
 

@@ -9,6 +9,8 @@
 #   state/         what the copy was prepared from (tree listing, recipe,
 #                  config and key fingerprints) and which targets are done
 #   debs/TARGET/   the packages of each finished dpkg target
+#   dkms/          the dkms source packages an Ubuntu tree pins (zfs-dkms,
+#                  wireguard-dkms), fetched before the build (dkms.sh)
 #   build.log      this run's build output (build.log.1: the run before)
 # A run compares the tree and the settings with state/: nothing changed and
 # the build goes on where it stopped (kbuild's and the tree's own stamps);
