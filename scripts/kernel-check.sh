@@ -26,7 +26,13 @@
 #    build options are scripts/kernel/perf-features'; in the guest perf stat
 #    counts, perf record samples and perf report shows them, bpftool and
 #    cpupower run, and (with CONFIG_DEBUG_INFO_BTF) bpftool dumps the
-#    kernel's BTF as C.
+#    kernel's BTF as C;
+#  - the dkms modules of Ubuntu trees (scripts/kernel/dkms-check.sh): for an
+#    Ubuntu target linux-modules has zfs and wireguard, each module for the
+#    target, signed, with the kernel's vermagic, the image Provides
+#    zfs-modules, and modprobe loads both in the guest; for a Debian target
+#    they are absent (its archive has not their sources), said as the one
+#    known difference from a native build.
 # Each package's size is printed beside scripts/kernel/reference-sizes (a
 # native build's) as notes. Exits non-zero if any check failed. --keep keeps
 # the work directory. Missing host programs are installed with apt-get first
@@ -44,6 +50,8 @@ KDIR=$TOP/scripts/kernel
 . "$KDIR/prereqs.sh"
 # shellcheck source=scripts/kernel/tools-check.sh
 . "$KDIR/tools-check.sh"
+# shellcheck source=scripts/kernel/dkms-check.sh
+. "$KDIR/dkms-check.sh"
 
 TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO} NOHZ=1-3 TIMEOUT=1800 KEEP=0 NO_INSTALL=0 DEBS=() CPU=''
 FAILED=0
@@ -110,12 +118,12 @@ prepare_roots() {
   why=$(binfmt_enable "${TARGET_QEMU_USER%-static}") || die "installing into the $TARGET_DEB_ARCH root needs qemu-user: $why"
 }
 
-# sort_packages: extract each package into W/x/NAME; IMAGE, HEADERS, TOOLS
-# (names), INSTALL and TOOLS_INSTALL (files to install into the target
-# root), RELEASE.
+# sort_packages: extract each package into W/x/NAME; IMAGE, MODULES (Ubuntu
+# trees), HEADERS, TOOLS (names), INSTALL and TOOLS_INSTALL (files to
+# install into the target root), RELEASE.
 sort_packages() {
   local deb name
-  IMAGE='' HEADERS=() INSTALL=() TOOLS=() TOOLS_INSTALL=()
+  IMAGE='' MODULES='' HEADERS=() INSTALL=() TOOLS=() TOOLS_INSTALL=()
   mkdir -p "$W/x"
   for deb in "${DEBS[@]}"; do
     name=$(dpkg-deb -f "$deb" Package)
@@ -123,7 +131,7 @@ sort_packages() {
     case $name in
       linux-image-*) [ -z "$IMAGE" ] || die "two kernel images: $IMAGE and $name"; IMAGE=$name; INSTALL+=("$deb") ;;
       linux-headers-*) HEADERS+=("$name"); INSTALL+=("$deb") ;;
-      linux-modules-*) INSTALL+=("$deb") ;;
+      linux-modules-*) MODULES=$name; INSTALL+=("$deb") ;;
       linux-tools-*) TOOLS+=("$name"); TOOLS_INSTALL+=("$deb") ;;
     esac
   done
@@ -214,6 +222,15 @@ check_config() {
   if [ -z "$missing" ]; then ok "config-$RELEASE has the tickless settings"
   else not_ok "config-$RELEASE lacks tickless settings: ${missing//$'\n'/; }"; fi
   grep -E '^CONFIG_(NO_HZ_FULL|HZ|RCU_NOCB_CPU|CONTEXT_TRACKING[A-Z_]*|VIRT_CPU_ACCOUNTING_GEN)=|NO_HZ_IDLE' "$CONFIG" | indent
+}
+
+# check_dkms: an Ubuntu tree's dkms modules (scripts/kernel/dkms-check.sh);
+# upstream trees' packages (no linux-modules) have none.
+check_dkms() {
+  DKMS_BUILT=''
+  if [ -z "$MODULES" ]; then note "no linux-modules-* package (an upstream tree): no dkms modules to check"; return; fi
+  check_dkms_modules "$W/x/$MODULES/lib/modules/$RELEASE/kernel" "$RELEASE" "$DISTRO_VENDOR" \
+    "$(dpkg-deb -f "$(deb_of "$IMAGE")" Provides)"
 }
 
 check_no_private_key() {
@@ -389,6 +406,7 @@ check_guest() {
   if [ "$(reported insmod)" = ok ] && [ "$(reported proc-modules)" = 1 ]; then ok "the module loads (dmesg: $(reported dmesg))"
   else not_ok "the module does not load: $(reported insmod)"; fi
   if [ ${#TOOLS[@]} -gt 0 ]; then check_guest_tools "$CONFIG" "$W/tools.log"; fi
+  check_guest_dkms
 }
 
 main() {
@@ -400,6 +418,7 @@ main() {
   check_depends
   check_host_programs
   check_config
+  check_dkms
   check_no_private_key
   check_lintian
   check_package_sizes

@@ -30,6 +30,17 @@ if insmod crossboot_check.ko 2>/tmp/insmod.err; then say "insmod ok"; else say "
 say "dmesg $(dmesg | grep -o 'crossboot_check: loaded into.*' | tail -n 1)"
 say "proc-modules $(grep -c '^crossboot_check ' /proc/modules)"
 
+# The dkms modules (Ubuntu trees built for Ubuntu: zfs, wireguard), when
+# linux-modules has them: modprobe loads each with what it depends on.
+for m in zfs wireguard; do
+  [ -d "/lib/modules/$(uname -r)/kernel/$m" ] || continue
+  if modprobe "$m" 2>/tmp/modprobe.err; then
+    say "modprobe-$m ok $(grep -c . /proc/modules) modules loaded"
+  else
+    say "modprobe-$m failed: $(head -n 3 /tmp/modprobe.err | tr '\n' ' ')"
+  fi
+done
+
 # The kernel tools (Ubuntu trees' linux-tools-*), when installed. Each runs
 # through linux-tools-common's wrapper (/usr/bin/perf, ...), which picks
 # /usr/lib/linux-tools/$(uname -r)/TOOL, where the wrapper is Ubuntu's; else

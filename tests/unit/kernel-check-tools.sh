@@ -4,7 +4,10 @@
 # anything: perf's build options against scripts/kernel/perf-features, the
 # libraries the tools need (their own, the distribution's, the forbidden
 # ones), dpkg's reasons for not installing, the guest's tools report, the
-# package sizes, the host prerequisites and kernel-check.sh's --target.
+# package sizes, the dkms modules of Ubuntu trees (scripts/kernel/
+# dkms-check.sh: present and sound for an Ubuntu target, absent for a Debian
+# one, loaded in the guest), the host prerequisites and kernel-check.sh's
+# --target.
 # SC2016: the code in single quotes is kc's, expanded by its bash; SC2317:
 # the helpers are called through check and expect_fail.
 # shellcheck disable=SC2016,SC2317
@@ -13,7 +16,8 @@ set -euo pipefail
 . "$(dirname "$0")/../testlib.sh"
 scratch
 
-# kc CODE [ARG...]: CODE run by bash with scripts/kernel/tools-check.sh and
+# kc CODE [ARG...]: CODE run by bash with scripts/kernel/tools-check.sh,
+# dkms-check.sh and
 # kernel-check.sh's ok/not_ok/note/indent (printing, not counting), ARGs as
 # $1...; stdin passed on. Its output and exit status.
 kc() {
@@ -24,7 +28,7 @@ kc() {
     note() { printf "# %s\n" "$*"; }
     indent() { sed "s/^/#   /"; }
     KDIR=$0/scripts/kernel TARGET_ELF_MACHINE=${TARGET_ELF_MACHINE:-AArch64} DISTRO_NAME=bullseye
-    . "$KDIR/tools-check.sh"
+    . "$KDIR/tools-check.sh"; . "$KDIR/dkms-check.sh"
     eval "$CODE"' "$TOP" "$@"
 }
 # has TEXT PATTERN: TEXT has a line matching PATTERN (grep -E).
@@ -332,6 +336,55 @@ expect_fail "prereqs: a missing qemu-system is named with its package and apt-ge
   TARGET_QEMU_USER=qemu-aarch64-static
 expect_fail "prereqs: a target without TARGET_QEMU_SYSTEM_PACKAGE is an error" \
   'TARGET_QEMU_SYSTEM_PACKAGE is not set' prereqs TARGET_QEMU_SYSTEM=qemu-system-aarch64 TARGET_QEMU_USER=qemu-aarch64-static
+
+# --- the dkms modules (dkms-check.sh) ----------------------------------------------
+
+REL=5.4.0-200-tickless
+# fake_ko FILE MACHINE VERMAGIC [signed]: the parts of a module the checks
+# read: an ELF64 header for e_machine MACHINE (octal escape: \267 AArch64,
+# \076 x86-64), a .modinfo vermagic string, the signature marker.
+fake_ko() {
+  mkdir -p "$(dirname "$1")"
+  { printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\001\000'
+    printf '%b\000\001\000\000\000' "$2"
+    head -c 40 /dev/zero
+    printf '\100\000\000\000\000\000\100\000\000\000\000\000'
+    printf 'vermagic=%s SMP mod_unload modversions aarch64 \000name=x\000' "$3"
+    if [ "${4:-}" = signed ]; then printf 'SIG~Module signature appended~\n'; fi; } >"$1"
+}
+K="$SCRATCH/modules/kernel"
+for m in zfs/zfs zfs/spl zfs/icp wireguard/wireguard; do fake_ko "$K/$m.ko" '\267' "$REL" signed; done
+PROVIDES='spl-modules, spl-dkms, zfs-modules, zfs-dkms, kvm-api-4'
+dkms() { kc 'check_dkms_modules "$@"; echo "built: $DKMS_BUILT"' "$K" "$REL" "$@"; }
+out=$(dkms ubuntu "$PROVIDES")
+check "Ubuntu target: zfs's modules, aarch64, signed, the release's vermagic" has "$out" "^ok linux-modules has zfs \(3 modules in kernel/zfs/\): AArch64, signed, vermagic $REL"
+check "Ubuntu target: wireguard's" has "$out" '^ok linux-modules has wireguard \(1 modules'
+check "Ubuntu target: the image Provides zfs-modules" has "$out" '^ok the image Provides zfs-modules'
+check "Ubuntu target: both are loaded in the guest" has "$out" '^built: zfs wireguard$'
+check "Ubuntu target: no failure" lacks "$out" '^not ok'
+fake_ko "$K/zfs/icp.ko" '\076' "$REL" signed
+fake_ko "$K/zfs/spl.ko" '\267' "$REL"
+fake_ko "$K/zfs/zfs.ko" '\267' 5.4.0-199-tickless signed
+out=$(dkms ubuntu "$PROVIDES")
+check "control: a module for another machine is named" has "$out" '^not ok zfs.s modules .*\[zfs/icp.ko: not AArch64 \(Advanced Micro Devices X86-64\)\]'
+check "control: an unsigned module is named" has "$out" '\[zfs/spl.ko: not signed\]'
+check "control: another vermagic is named" has "$out" "\[zfs/zfs.ko: vermagic '5.4.0-199-tickless SMP"
+check "control: a faulty set is not loaded in the guest" has "$out" '^built: wireguard$'
+rm "$K/wireguard/wireguard.ko"
+out=$(dkms ubuntu 'kvm-api-4')
+check "control: a missing module is named" has "$out" '^not ok linux-modules lacks wireguard.s dkms modules: wireguard/wireguard.ko'
+check "control: an image without Provides: zfs-modules fails" has "$out" '^not ok the image does not Provide zfs-modules'
+out=$(dkms debian 'kvm-api-4')
+check "Debian target: dkms modules there are a failure" has "$out" '^not ok dkms modules in a bullseye build.*: zfs wireguard'
+rm -r "$K/zfs" "$K/wireguard"
+out=$(dkms debian 'kvm-api-4')
+check "Debian target: none, the known difference said" has "$out" '^ok no dkms modules .* as the build said for bullseye'
+check "Debian target: the note names the difference" has "$out" '^# the one known difference from a native build: '
+check "Debian target: nothing is loaded in the guest" has "$out" '^built: $'
+printf 'modprobe-zfs ok 20 modules loaded\nmodprobe-wireguard failed: modprobe: ERROR: could not insert\n' >"$SCRATCH/dkms-report"
+out=$(kc 'REPORT=$1 DKMS_BUILT="zfs wireguard" check_guest_dkms' "$SCRATCH/dkms-report")
+check "guest: a module that loads" has "$out" '^ok modprobe zfs loads it in the guest \(20 modules loaded\)'
+check "guest: one that does not, with modprobe's words" has "$out" '^not ok modprobe wireguard in the guest: failed: modprobe: ERROR'
 
 # --- kernel-check.sh's --target ---------------------------------------------------
 
