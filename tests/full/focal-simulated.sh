@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/full/focal-simulated.sh: --distro focal, the default target
+# tests/full/focal-simulated.sh [TREE]: --distro focal, the default target
 # distribution, end to end without Ubuntu's archives (unreachable where the
 # tests run), by simulation. tests/helpers/ubuntu-archive.sh lays out on
 # 127.0.0.1 what the focal profile expects: amd64 in one archive (/ubuntu),
@@ -25,9 +25,23 @@
 # directory (CROSSBOOT_OUT), so out/ keeps the bullseye results the other
 # tests use. build-chroot needs canadian-package and glibc-runtime for focal
 # (built from the stage cache; --offline: no source is downloaded).
+#
+# With an Ubuntu focal kernel tree (TREE, else CROSSBOOT_FOCAL_TREE; not part
+# of the project: skipped without one), then the kernel: its test-size
+# packages for --distro focal (scripts/kernel-debs.sh --fresh, aarch64
+# binfmt emulation off while it builds, as in kernel-packages.sh), zfs and
+# wireguard built with dkms from the archive. The .debs the tree pins
+# (debian.master/dkms-versions) do not exist in Debian, so the archive gets
+# stand-ins (ubuntu-archive.sh stand-in): bullseye's zfs-dkms 2.0.3-9+deb11u1
+# (contrib) and wireguard-dkms 1.0.20210219-1 under the pinned versions,
+# marked X-Crossboot-Stand-In. What is checked is the mechanism (the pins,
+# the fetch from /ubuntu-ports, the cross build, the modules in
+# linux-modules, scripts/kernel-check.sh's checks and boot); that those
+# stand-ins build against the tree says nothing about the real pins.
 # shellcheck disable=SC2016 # bash -c scripts are single-quoted on purpose
-# Stages for focal from a simulated archive: up to two hours the first time.
-# test-timeout: 7200
+# Stages for focal from a simulated archive: up to two hours the first time;
+# the kernel, with zfs: about one more.
+# test-timeout: 10800
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
@@ -37,6 +51,10 @@ PORT=${CROSSBOOT_UBUNTU_PORT:-18580}
 ARCHIVE=$(realpath -m -- "$ARCHIVE")   # absolute: build.sh gets its keyring
 # build.sh's target and its Debian architecture (targets/aarch64).
 TARGET=aarch64 DEB_ARCH=arm64
+TREE=${1:-${CROSSBOOT_FOCAL_TREE:-}}
+# The stand-ins for the tree's dkms pins: Debian bullseye's packages.
+STAND_INS="zfs-linux zfs-dkms 2.0.3-9+deb11u1
+wireguard-linux-compat wireguard-dkms 1.0.20210219-1"
 LOGS="$TOP/out/tests"
 mkdir -p "$LOGS"
 
@@ -101,6 +119,25 @@ build_archive() {
   add_to_archive sysroot extract "$DEB_ARCH" "$sysroot"
   add_to_archive target-root minbase "$DEB_ARCH" "$target_root,$tools"
   add_to_archive build-chroot buildd "amd64,$DEB_ARCH" "$chroot_build" "${target_side%,}"
+  [ -z "$TREE" ] || add_stand_ins
+}
+
+# pinned SOURCE: the version the tree's debian.master/dkms-versions pins.
+pinned() { awk -v s="$1" '$1 == s { print $2; exit }' "$TREE/debian.master/dkms-versions" 2>/dev/null; }
+
+# add_stand_ins: Debian's dkms packages under the versions the tree pins.
+add_stand_ins() {
+  local source pkg dver ver
+  while read -r source pkg dver; do
+    ver=$(pinned "$source")
+    if [ -z "$ver" ]; then not_ok "$TREE/debian.master/dkms-versions pins $source"; finish; fi
+    if "$HELPER" stand-in "$ARCHIVE" "$pkg" "$dver" "$ver" >>"$LOGS/focal-simulated-archive.log" 2>&1; then
+      ok "the archive holds $pkg $ver (a stand-in: Debian's $dver, relabelled)"
+    else
+      not_ok "a stand-in $pkg $ver (log: $LOGS/focal-simulated-archive.log)"
+      tail -n 5 "$LOGS/focal-simulated-archive.log" | sed 's/^/#   /'; finish
+    fi
+  done <<<"$STAND_INS"
 }
 
 # control KEYRING: an apt run against both archives (each InRelease checked;
@@ -238,6 +275,49 @@ if build_stage build-chroot; then
   check "build-chroot: amd64 packages fetched from /ubuntu and $DEB_ARCH ones from /ubuntu-ports" bash -c '
     grep -q "^/ubuntu/pool/.*_amd64\.deb\$" "$1" && grep -q "^/ubuntu-ports/pool/.*_$2\.deb\$" "$1"' _ "$SCRATCH/build-chroot.requests" "$DEB_ARCH"
   sources_check build-chroot "$OUT/build-chroot/root" ubuntu ubuntu-ports
+fi
+
+# kernel_step: the tree's test-size packages for focal, with the dkms
+# modules from the archive's stand-ins; then kernel-check.sh on them.
+kernel_step() {
+  local log="$LOGS/focal-simulated-kernel.log" from start=$SECONDS debs=() source pkg ver modules f
+  from=$(wc -l <"$SERVER_LOG")
+  binfmt_disable qemu-aarch64
+  if FOCAL_MIRROR="http://127.0.0.1:$PORT/ubuntu" FOCAL_PORTS_MIRROR="http://127.0.0.1:$PORT/ubuntu-ports" \
+      FOCAL_KEYRING="$KEYRING" CROSSBOOT_OUT="$OUTDIR" \
+      "$TOP/scripts/kernel-debs.sh" --distro focal --size test --fresh "$TREE" >"$log" 2>&1 </dev/null; then
+    ok "kernel: the test-size packages cross-build for --distro focal ($((SECONDS - start))s)"
+  else
+    binfmt_aarch64 >/dev/null || true
+    not_ok "kernel: scripts/kernel-debs.sh --distro focal --size test (log: $log)"; tail -n 20 "$log" | sed 's/^/#   /'; return
+  fi
+  binfmt_aarch64 >/dev/null || true
+  requests "$from" >"$SCRATCH/kernel.requests"
+  check "kernel: the build says zfs and wireguard are built with dkms from focal's archive" \
+    grep -q "^zfs, wireguard: built with dkms into linux-modules, as Ubuntu does, from focal's archive: zfs-dkms $(pinned zfs-linux), wireguard-dkms $(pinned wireguard-linux-compat) " "$log"
+  while read -r source pkg _; do
+    ver=$(pinned "$source")
+    check "kernel: ${pkg}_${ver}_all.deb fetched from /ubuntu-ports" \
+      grep -qxF "${pkg}_${ver}_all.deb" <(fetched "$SCRATCH/kernel.requests" ubuntu-ports)
+  done <<<"$STAND_INS"
+  mapfile -t debs < <(sed -n '/^packages in /,$p' "$log" | grep '\.deb$' | sed "s|^|$OUT/debs/|")
+  modules=$(printf '%s\n' "${debs[@]}" | grep '/linux-modules-' | head -n 1) || true
+  if [ -z "$modules" ]; then not_ok "kernel: kernel-debs.sh names a linux-modules package"; return; fi
+  for f in zfs/zfs.ko zfs/spl.ko wireguard/wireguard.ko; do
+    check "kernel: ${modules##*/} has kernel/$f" bash -c 'dpkg-deb -c "$1" | grep -q "/lib/modules/[^/]*/kernel/$2\$"' _ "$modules" "$f"
+  done
+  # kernel-check.sh prints its check lines itself.
+  FOCAL_MIRROR="http://127.0.0.1:$PORT/ubuntu" FOCAL_PORTS_MIRROR="http://127.0.0.1:$PORT/ubuntu-ports" \
+    FOCAL_KEYRING="$KEYRING" CROSSBOOT_OUT="$OUTDIR" \
+    "$TOP/scripts/kernel-check.sh" --distro focal "${debs[@]}" </dev/null || FAILED=1
+}
+
+if [ -z "$TREE" ]; then
+  skip_optional "the focal kernel with zfs and wireguard" "no focal tree: set CROSSBOOT_FOCAL_TREE (README: Kernel packages)"
+elif [ ! -f "$OUT/build-chroot/PACKAGES" ] || [ ! -f "$OUT/target-root/PACKAGES" ]; then
+  skip "the focal kernel with zfs and wireguard" "the focal build-chroot and target-root did not build above"
+else
+  kernel_step
 fi
 
 # The whole log: both archives and their three suites asked for, nothing
