@@ -28,9 +28,9 @@ TEST_TOOLS="shellcheck:shellcheck pyflakes3:python3-pyflakes openssl:openssl qem
 bwrap:bubblewrap keyctl:keyutils distccd:distcc busybox:busybox-static socat:socat
 clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu aarch64-linux-gnu-g++-12:g++-12-aarch64-linux-gnu
 cmake:cmake meson:meson pkg-config:pkgconf
-ninja:ninja-build mmdebstrap:mmdebstrap"
+ninja:ninja-build mmdebstrap:mmdebstrap apt-ftparchive:apt-utils gpg:gpg"
 # Only --full's tests need these (the system image, the reproducibility report).
-FULL_TEST_TOOLS="qemu-system-aarch64:qemu-system-arm diffoscope:diffoscope-minimal apt-ftparchive:apt-utils gpg:gpg ip:iproute2"
+FULL_TEST_TOOLS="qemu-system-aarch64:qemu-system-arm diffoscope:diffoscope-minimal ip:iproute2"
 # Files (not commands) some tests need, with their packages.
 TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
