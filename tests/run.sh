@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
-# tests/run.sh [--full] [--no-install]: the project's test suite.
+# tests/run.sh [--full] [--resume] [--no-install]: the project's test suite.
 #
 # Default tier (CI): lint, unit tests, ccwrap tests, the `cross` stage built
 # from source and the tests that use it. --full adds every later stage and its
-# end-to-end tests (hours; resumes from the stage cache).
+# end-to-end tests (hours; resumes from the stage cache). --resume skips each
+# test script that passed whole at this same commit in an earlier run (a
+# clean checkout only; out/tests/passed.list), so a run stopped after hours
+# goes on where it was.
 # Ends with "N passed, N failed, N skipped"; exits non-zero if anything failed.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$TOP"
-FULL=0 NO_INSTALL=0
+FULL=0 NO_INSTALL=0 RESUME=0
 for a in "$@"; do
   case $a in
     --full) FULL=1 ;;
+    --resume) RESUME=1 ;;
     --no-install) NO_INSTALL=1 ;;
-    -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) printf 'error: unknown option %s (use --full, --no-install)\n' "$a" >&2; exit 2 ;;
+    -h|--help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) printf 'error: unknown option %s (use --full, --resume, --no-install)\n' "$a" >&2; exit 2 ;;
   esac
 done
 
 PASSED=0 FAILED=0 SKIPPED=0
 LOGS="$TOP/out/tests"
 mkdir -p "$LOGS"
+# The commit whose passed test scripts --resume skips (none for a checkout
+# with changes: what passed was another tree).
+PASSED_LIST="$LOGS/passed.list" COMMIT=''
+if git -C "$TOP" rev-parse --verify -q HEAD >/dev/null 2>&1 && [ -z "$(git -C "$TOP" status --porcelain)" ]; then
+  COMMIT=$(git -C "$TOP" rev-parse HEAD)
+fi
+if [ "$RESUME" = 1 ] && [ -z "$COMMIT" ]; then
+  printf 'note: --resume skips nothing: the checkout has changes (or is not a git checkout)\n'
+fi
 
 # command:Debian-package pairs the tests need beyond build.sh's own.
 TEST_TOOLS="shellcheck:shellcheck pyflakes3:python3-pyflakes openssl:openssl qemu-aarch64-static:qemu-user-static valgrind:valgrind
@@ -83,6 +96,10 @@ run_test() {
   log="$LOGS/${name//\//-}.log"
   limit=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -n1)
   printf '== %s\n' "$name"
+  if [ "$RESUME" = 1 ] && [ -n "$COMMIT" ] && grep -qxF "$COMMIT $name" "$PASSED_LIST" 2>/dev/null; then
+    printf 'skip %s: passed whole at this commit in an earlier run (--resume; its log: %s)\n' "$name" "$log"
+    SKIPPED=$((SKIPPED + 1)); return 0
+  fi
   timeout "${TEST_TIMEOUT:-${limit:-2400}}" bash "$t" >"$log" 2>&1 </dev/null || rc=$?
   grep -E '^(ok|not ok|skip) |^#' "$log" || true
   tally < <(grep -E '^(ok|not ok|skip) ' "$log")
@@ -93,6 +110,8 @@ run_test() {
   elif ! grep -qE '^(ok|not ok|skip) ' "$log"; then
     printf 'not ok %s (no checks ran; log: %s)\n' "$name" "$log"
     FAILED=$((FAILED + 1))
+  elif [ "$rc" = 0 ] && [ -n "$COMMIT" ] && ! grep -qE '^(not ok|skip) ' "$log"; then
+    printf '%s %s\n' "$COMMIT" "$name" >>"$PASSED_LIST"
   fi
   printf '   (%ds, log: %s)\n' $((SECONDS - start)) "$log"
 }
