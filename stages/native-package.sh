@@ -24,7 +24,9 @@ stage_build() {
   package_licenses "$tree"
   deterministic_tarball "$STAGE_WORK" "$name" "$STAGE_OUT/$name.tar.xz"
   find "$tree" -exec touch -h -d "@$epoch" {} +
-  run_logged mksquashfs mksquashfs "$tree" "$STAGE_OUT/$name.sqf" -noappend -all-root \
+  # (mksquashfs 4.5 refuses its time options while SOURCE_DATE_EPOCH, which
+  # the engine exports, is set: the options say the same, explicitly)
+  run_logged mksquashfs env -u SOURCE_DATE_EPOCH mksquashfs "$tree" "$STAGE_OUT/$name.sqf" -noappend -all-root \
     -no-xattrs -mkfs-time "$epoch" -all-time "$epoch" -comp xz -processors 1
   package_sources "$STAGE_OUT/$name-sources"
 }
