@@ -560,7 +560,7 @@ input_changes() {
         print (w in oldwhat ? "changed " : "new ") w } } }
     END { for (l in old) if (!(l in new)) { w = what(l); if (!(w in seen) && !(w in newwhat)) {
         seen[w] = 1; print "removed " w } } }' "$1" - |
-    sed 's/^changed dependency \(.*\)/dependency \1 is to be rebuilt/'
+    sed 's/^changed dependency \(.*\)/dependency \1 changed/'
 }
 
 # gc: of every stage of this target (and distribution), only the current

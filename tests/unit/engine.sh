@@ -313,7 +313,7 @@ out=$(both) || true
 [ "$(built "$out")" = "m n " ] && ok "editing the musl recipe rebuilds m (uses it) and n (depends on m), not o" ||
   not_ok "musl recipe edit: $out"
 if grep -q 'm .*to build.*changed file sources/sections/musl.sh' <<<"$dry" &&
-   grep -q 'n .*to build.*dependency m is to be rebuilt' <<<"$dry" && grep -q 'o .*cached' <<<"$dry"; then
+   grep -q 'n .*to build.*dependency m changed' <<<"$dry" && grep -q 'o .*cached' <<<"$dry"; then
   ok "--dry-run names the changed input: the recipe file, the dependency"
 else not_ok "--dry-run explain: $dry"; fi
 printf '# flags edited\n' >>"$P/sources/sections/flags.sh"
