@@ -124,9 +124,11 @@ IMG="$SCRATCH/moved here/system-image-aarch64"
 SHARE="$SCRATCH/share"
 mkdir -p "$SHARE/out"
 cp "$W/debugme" "$SHARE/"
+# (an address, not ":2345": gdbserver's static musl asks DNS for an empty
+# host name, and the guest has no DNS: "cannot resolve name")
 cat >"$SHARE/gdbserver.sh" <<'EOF'
 command -v gdbserver >/dev/null 2>&1 || { echo 'no gdbserver in the guest'; exit 3; }
-gdbserver --once :2345 /mnt/share/debugme >/mnt/share/out/gdbserver.log 2>&1 &
+gdbserver --once 0.0.0.0:2345 /mnt/share/debugme >/mnt/share/out/gdbserver.log 2>&1 &
 sleep 2
 echo ready >/mnt/share/out/ready
 wait
