@@ -279,7 +279,10 @@ EOF
 }
 
 # upstream_build_script: make bindeb-pkg in the chroot (kbuild's own
-# incremental build on /build/out).
+# incremental build on /build/out). SOURCE_DATE_EPOCH is exported (the
+# chroot's environment starts empty): mkdebian dates the changelog with it
+# (patches/6.1/0003), and dpkg-deb stamps the .deb's members and clamps its
+# files' times to it; without it both took the build's clock.
 upstream_build_script() {
   local epoch=$SOURCE_DATE_EPOCH
   build_env
@@ -287,6 +290,7 @@ upstream_build_script() {
 set -eu
 echo "crossboot-phase: kernel"
 cd /build/src
+export SOURCE_DATE_EPOCH=$epoch
 M="make O=/build/out ARCH=$TARGET_KARCH CROSS_COMPILE=$TARGET_GNU_TRIPLET- LOCALVERSION=-tickless"
 M="\$M KBUILD_BUILD_USER=crossboot KBUILD_BUILD_HOST=crossboot"
 export KBUILD_BUILD_TIMESTAMP="\$(date -u -d @$epoch)"

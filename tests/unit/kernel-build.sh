@@ -3,8 +3,9 @@
 # the user's fragments (scripts/kernel/userconf.sh) and how they merge into
 # an Ubuntu request config, the signing key's checks and placement, the
 # resumable work directory (scripts/kernel/work.sh: changed paths, the lock,
-# whole-or-nothing packages), the progress line (scripts/kernel/progress.sh)
-# and the command's clear errors before anything is built.
+# whole-or-nothing packages), the progress line (scripts/kernel/progress.sh),
+# the command's clear errors before anything is built, and the dates an
+# upstream build's packages get (SOURCE_DATE_EPOCH, not the clock).
 # bash -c scripts are quoted on purpose; in_bash's body runs in another bash.
 # shellcheck disable=SC2016,SC2317
 set -euo pipefail
@@ -179,4 +180,20 @@ expect_fail "an unknown target is one clear error" "unknown target 'sparc'" "$K"
 expect_fail "a bad --fragment is one clear error" 'not a Kconfig setting' "$K" --fragment "$S/bad.config" "$S/ktree"
 expect_fail "--signing-key without a key is one clear error" 'no such readable file' "$K" --signing-key "$S/nokey.pem" "$S/ktree"
 expect_fail "a directory that is no kernel tree is one clear error" 'is not a kernel source tree' "$K" "$S"
+
+# --- the same packages from two builds (upstream trees) -------------------------
+# The chroot's environment starts empty: the build script exports
+# SOURCE_DATE_EPOCH before bindeb-pkg (dpkg-deb's times), and 6.1's
+# changelog line (patches/6.1/0003, run by sh as mkdebian runs it) is dated
+# with it; the control: without it, the line takes the clock.
+up=$(SOURCE_DATE_EPOCH=1700000000 bash -c 'set -euo pipefail; . "$1"; parse_args "$2"; kernel_load_target "$TARGET"
+  VERSION=6.1.0 WORK=/nonexistent USER_SETTINGS=; upstream_build_script' _ "$K" "$S/ktree")
+check "upstream: the build script exports SOURCE_DATE_EPOCH before make bindeb-pkg" \
+  awk '/^export SOURCE_DATE_EPOCH=1700000000$/ { e = NR } / bindeb-pkg$/ { m = NR } END { exit !(e && m && e < m) }' <<<"$up"
+line=$(sed -n 's/^+ -- \$maintainer  //p' "$KDIR"/patches/6.1/0003-*.patch)
+changelog_date() { env -u SOURCE_DATE_EPOCH ${1:+SOURCE_DATE_EPOCH=$1} sh -c "echo $2"; }
+check "6.1's changelog is dated SOURCE_DATE_EPOCH (patch 0003: $line)" \
+  test "$(changelog_date 1672531200 "$line")" = 'Sun, 01 Jan 2023 00:00:00 +0000'
+check "control: without SOURCE_DATE_EPOCH the same line takes the clock" \
+  test "$(changelog_date '' "$line")" != 'Sun, 01 Jan 2023 00:00:00 +0000'
 finish
