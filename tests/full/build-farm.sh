@@ -3,7 +3,8 @@
 # three hosts, each a network namespace of this test's own with a veth pair
 # into a bridge in the client's namespace (10.213.0.0/24, no route beyond
 # it, nothing made in the namespace the test runs in: no packet can leave;
-# tests/helpers/netns-farm.sh), allowing the client's address only: h1 runs
+# tests/helpers/netns-farm.sh; the hosts: tests/helpers/farm-hosts.sh,
+# shared with build-farm-kernel.sh), allowing the client's address only: h1 runs
 # distcc-host.sh from the extracted system image with the extracted cross
 # compiler, h2 and h3 the extracted release tarball's own compile host
 # (bin/crossboot-compile-host: its distccd, the tarball as the compiler; a
@@ -30,113 +31,22 @@
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
-# shellcheck source=tests/helpers/netns-farm.sh
-. "$TOP/tests/helpers/netns-farm.sh"
+# shellcheck source=tests/helpers/farm-hosts.sh
+. "$TOP/tests/helpers/farm-hosts.sh"
 
-need=''
-for pair in distcc:distcc bwrap:bubblewrap socat:socat make:make ip:iproute2 keyctl:keyutils; do
-  command -v "${pair%%:*}" >/dev/null || need+=" ${pair#*:}"
-done
-if [ -n "$need" ]; then skip "build farm" "missing:$need (tests/run.sh --full installs them)"; finish; fi
-why=$(farm_why_not)
+why=$(farm_hosts_why_not)
 if [ -n "$why" ]; then skip "build farm" "$why"; finish; fi
 
-scratch
-# Started as root, the hosts' jobs run as nobody, who must reach the compiler.
-chmod 755 "$SCRATCH"
-# shellcheck disable=SC2317 # the EXIT trap
-cleanup() {
-  farm_teardown
-  rm -rf "$SCRATCH"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-farm_reap_stale
+farm_hosts_scratch
 
 # (CROSSBOOT_TEST_OUT: another out/ARCH directory holding the tarballs)
 OUT=${CROSSBOOT_TEST_OUT:-$TOP/out/aarch64}
-unpack_image_and_cross "$OUT"
-GCC=$(sed -n 's/^TRIPLET=//p' "$IMG/target.conf")-gcc
-# An image built before the checkout's distcc scripts changed: the test is of
-# those scripts (the image's distccd stays), and says so.
-for f in distcc-host.sh distcc-sandbox.sh distcc-state.sh; do
-  if ! cmp -s "$TOP/sysimage/$f" "$IMG/$f"; then
-    echo "# ${IMG_TAR##*/}'s $f differs from the checkout's (built before it): the checkout's is used"
-    cp "$TOP/sysimage/$f" "$IMG/$f"
-  fi
-done
-if [ ! -x "$IMG/bin/crossboot-jobstart" ]; then
-  echo "# ${IMG_TAR##*/} has no crossboot-jobstart (built before it): the checkout's is built"
-  jobstart_into "$IMG/bin"
-fi
-CH="$CROSS/bin/crossboot-compile-host"
-if [ ! -x "$CH" ]; then
-  # The same files canadian-package ships, from this checkout.
-  echo "# ${CROSS_TAR##*/} has no compile host (built before it): installed from the checkout's recipe, with the image's distccd"
-  bash -c 'set -euo pipefail; TOP=$1; CACHE=/nonexistent; . "$TOP/scripts/lib.sh"; load_target aarch64
-    use_recipes build-farm compile-host; STAGE_WORK=$(mktemp -d); compile_host_install "$2" "$3"; rm -rf "$STAGE_WORK"' \
-    _ "$TOP" "$CROSS" "$IMG/bin/distccd"
-fi
-check "the release tarball's compile host is there (bin/crossboot-compile-host)" test -x "$CH"
+farm_hosts_unpack "$OUT"
 
 # --- the farm ------------------------------------------------------------------------
-HOSTS=(h1 h2 h3)
-farm_create
-for i in "${!HOSTS[@]}"; do farm_node "${HOSTS[i]}" $((i + 2)); done
-# An outsider on the same wire, at an address the hosts do not allow.
-farm_node x 66
-# shellcheck disable=SC2317 # called through check
-routes_inside() {
-  local n
-  for n in c x "${HOSTS[@]}"; do
-    [ -z "$(farm_in "$n" ip route show default)" ] || return 1
-    # (a route lookup only: nothing is sent)
-    if farm_in "$n" ip route get 192.0.2.1 >/dev/null 2>&1; then return 1; fi
-  done
-}
-check "no namespace of the farm has a route beyond $FARM_NET.0/24" routes_inside
-
-# start_hosts NAME...: each host's compile host, at once (h1 the image's,
-# the others the tarball's, each with a state directory of its own); waits
-# for them all.
-start_hosts() {
-  local h
-  for h in "$@"; do
-    if [ "$h" = h1 ]; then
-      farm_start_host "$h" "$IMG/distcc-host.sh" "$SCRATCH/host-$h.log" --allow "${FARM_ADDR[c]}" --cross "$CROSS" --jobs 2
-    else
-      farm_start_host "$h" "$CH" "$SCRATCH/host-$h.log" --allow "${FARM_ADDR[c]}" --jobs 2 --state "$SCRATCH/state-$h"
-    fi
-  done
-  for h in "$@"; do
-    if ! farm_wait_host "$h"; then
-      not_ok "$h: its compile host did not listen on ${FARM_ADDR[$h]}"; sed 's/^/#   /' "$SCRATCH/host-$h.log"
-    fi
-  done
-}
-start_hosts "${HOSTS[@]}"
-[ "$FAILED" = 0 ] || finish
-# shellcheck disable=SC2317 # called through check
-tarball_hosts() {
-  local h
-  for h in "${HOSTS[@]:1}"; do
-    echo "$h: ${FARM_STATE[$h]}"
-    grep -qxF "SANDBOX_TOOLCHAIN=$(printf %q "$CROSS")" "${FARM_STATE[$h]}/sandbox.conf" || return 1
-    grep -qxF "SANDBOX_DISTCCD=$(printf %q "$CROSS/libexec/crossboot/distccd")" "${FARM_STATE[$h]}/sandbox.conf" || return 1
-    [[ ${FARM_STATE[$h]} == "$SCRATCH/state-$h"/run.* ]] || return 1
-  done
-}
-check "h2, h3: the tarball's compile host (its distccd, the tarball as the jobs' compiler, the state asked for)" tarball_hosts
-# shellcheck disable=SC2317 # called through check
-listens_own_address_only() {
-  local h addrs
-  for h in "${HOSTS[@]}"; do
-    addrs=$(farm_in "$h" ss -Htln | awk '{ print $4 }' | sort -u | tr '\n' ' ')
-    [ "$addrs" = "${FARM_ADDR[$h]}:3632 " ] || { echo "$h listens on $addrs"; return 1; }
-  done
-}
-check "each host listens on its own farm address only" listens_own_address_only
+farm_hosts_network
+if ! farm_hosts_start "${HOSTS[@]}" || [ "$FAILED" != 0 ]; then finish; fi
+farm_hosts_check_setup
 
 # --- the project ----------------------------------------------------------------------
 PROJ="$SCRATCH/farm project"
@@ -208,9 +118,6 @@ sums() {
   (cd "$PROJ" && find . \( -name '*.o' -o -name prog \) -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) >"$1"
 }
 
-# jobs_served HOST: COMPILE_OK lines in HOST's distccd log so far.
-jobs_served() { grep -c 'COMPILE_OK' "${FARM_STATE[$1]}/distccd.log" || true; }
-
 # client NAME [VAR=VALUE...] CMD...: CMD in the client's namespace with the
 # cross compiler in PATH and distcc's client settings, the three hosts, a
 # fresh DISTCC_DIR (no host's lock or backoff carried over); distcc's
@@ -248,7 +155,7 @@ fi
 
 # --- through the farm: every host serves, the same bits -----------------------------------
 declare -A before=()
-for h in "${HOSTS[@]}"; do before[$h]=$(jobs_served "$h"); done
+for h in "${HOSTS[@]}"; do before[$h]=$(farm_jobs_served "$h"); done
 bytes_before=$(for h in "${HOSTS[@]}"; do farm_bytes "$h"; done)
 # No fallback: every object must come from the farm.
 if build farm client farm DISTCC_FALLBACK=0 make -C "$PROJ" -j6 CC="distcc $GCC" "${SAME_BITS[@]}"; then
@@ -258,7 +165,7 @@ else
 fi
 total=0
 for h in "${HOSTS[@]}"; do
-  n=$(($(jobs_served "$h") - before[$h]))
+  n=$(($(farm_jobs_served "$h") - before[$h]))
   total=$((total + n))
   check "$h (${FARM_ADDR[$h]}) served jobs ($n)" test "$n" -gt 0
 done
@@ -286,40 +193,19 @@ rm -f "$PROJ"/where-*.o
 
 # --- a client the hosts do not allow --------------------------------------------------------
 # One job, no fallback, from the outsider's address, then from the client's.
-# shellcheck disable=SC2317 # called through check
-outsider_refused() {
-  local n=$1 rc=0
-  mkdir -p "$SCRATCH/distcc-dir.x"
-  (cd "$PROJ" && farm_in x env PATH="$CROSS/bin:$PATH" DISTCC_DIR="$SCRATCH/distcc-dir.x" \
-    DISTCC_HOSTS="${FARM_ADDR[h1]}" DISTCC_FALLBACK=0 DISTCC_NO_REWRITE_CROSS=1 DISTCC_IO_TIMEOUT=30 \
-    distcc "$GCC" -O2 -c a.c -o refused.o) || rc=$?
-  echo "distcc exit $rc"
-  [ "$rc" != 0 ] && [ ! -e "$PROJ/refused.o" ] && [ "$(jobs_served h1)" = "$n" ]
-}
-check "a client at ${FARM_ADDR[x]} (not allowed) is refused: no object, no job on h1" outsider_refused "$(jobs_served h1)"
-check "h1's socat.log records the refused connection" grep -q "refusing connection from AF=2 ${FARM_ADDR[x]}:" \
-  "${FARM_STATE[h1]}/socat.log"
-# shellcheck disable=SC2317 # called through check
-client_served() {
-  local n=$1
-  (cd "$PROJ" && client allowed DISTCC_HOSTS="${FARM_ADDR[h1]}" DISTCC_FALLBACK=0 distcc "$GCC" -O2 -c a.c -o allowed.o)
-  [ -s "$PROJ/allowed.o" ] && [ "$(jobs_served h1)" = $((n + 1)) ]
-}
-check "control: the same job from the allowed client (${FARM_ADDR[c]}) is served by h1" client_served "$(jobs_served h1)"
-rm -f "$PROJ/refused.o" "$PROJ/allowed.o"
+farm_check_refused "$PROJ" a.c
 
 # --- a host killed in the middle ----------------------------------------------------------
-# make runs in the background; once h2 holds a connection (more processes in
-# its namespace than its listener), everything in h2's namespace is killed:
+# make runs in the background; once h2 holds a connection (its listener has
+# forked for one: farm_holds_job), everything in h2's namespace is killed:
 # the machine is gone, mid-job.
-pids_in() { ip netns pids "$(farm_ns "$1")" | wc -l; }
 killed_build() {
   local rc=0 start=$SECONDS deadline=$((SECONDS + 120)) make_pid
   KILLED=no
   build killed client killed make -C "$PROJ" -j6 CC="distcc $GCC" "${SAME_BITS[@]}" &
   make_pid=$!
   while kill -0 "$make_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-    if [ "$(pids_in h2)" -gt 1 ]; then
+    if farm_holds_job h2; then
       farm_kill h2
       KILLED=yes
       break
@@ -333,7 +219,7 @@ killed_build() {
 if killed_build; then ok "h2 killed mid-build (killed: $KILLED): the build completes (${TOOK} s)"
 else not_ok "h2 killed mid-build (killed: $KILLED): the build failed"; tail -n 20 "$SCRATCH/killed.log" | sed 's/^/#   /'; fi
 check "h2 was killed while it held a job" test "$KILLED" = yes
-check "h2's namespace has no process left" test "$(pids_in h2)" = 0
+check "h2's namespace has no process left" test "$(farm_pids_in h2)" = 0
 KLOG="$SCRATCH/client-killed.log"
 # redone: each job that failed on h2 (a distcc process that logged an
 # error after "exec on" h2), and where it went next: "FILE:HOST" for another
@@ -363,7 +249,7 @@ kill -TERM "$(pgrep -P "${FARM_PID[h3]}")"
 for _ in $(seq 100); do kill -0 "${FARM_PID[h3]}" 2>/dev/null || break; sleep 0.1; done
 rc=0
 wait "${FARM_PID[h3]}" || rc=$?
-left=$(pids_in h3)
+left=$(farm_pids_in h3)
 if [ "$rc" = 0 ] && [ "$left" = 0 ] && grep -q '^distcc-host: stopped;' "$SCRATCH/host-h3.log"; then
   ok "h3 (crossboot-compile-host) stopped by SIGTERM: exit 0, no process left in its namespace"
 else
