@@ -22,9 +22,10 @@ progress_phase() {
   esac
 }
 
-# count_objects DIR: objects compiled so far under DIR.
+# count_objects DIR: objects compiled so far under DIR. (find fails when a
+# file it listed is gone, as kbuild's temporary ones go: not an error here.)
 count_objects() {
-  if [ -d "$1" ]; then find "$1" -name '.*.o.cmd' 2>/dev/null | wc -l; else echo 0; fi
+  if [ -d "$1" ]; then { find "$1" -name '.*.o.cmd' 2>/dev/null || true; } | wc -l; else echo 0; fi
 }
 
 # duration SECONDS: 1h05m, 7m, 40s.
