@@ -2,6 +2,7 @@
 #ifndef JOBSTART_H
 #define JOBSTART_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -35,7 +36,6 @@ int peer_allowed(const char *peer, const char *const *nets, int n);
 void take_slot(const struct job_options *o);
 void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd)
 	__attribute__((noreturn));
-#include <signal.h>
 enum { KILLED_NOT, KILLED_WALL, KILLED_STOP };
 int stop_requested(void);
 int relay(int from, const char *tag, long wall, pid_t child, int *killed,
