@@ -76,7 +76,8 @@ if [ "$MODE" = job ]; then exec 2>>"$STATE/distccd.log"; fi
 # sandbox.conf sets: SANDBOX_TOOLCHAIN (bound at /crossboot/toolchain),
 # SANDBOX_DISTCCD (at /crossboot/bin/distccd), SANDBOX_RO (more paths bound
 # read-only at their own place), SANDBOX_COMPILERS (NAME=PATH in the
-# toolchain), SANDBOX_JOBSTART (crossboot-jobstart), SANDBOX_RUN_AS
+# toolchain), SANDBOX_JOBSTART (crossboot-jobstart), SANDBOX_BWRAP (bwrap,
+# by its absolute path), SANDBOX_RUN_AS
 # (its --uid and --gid, to leave root, when started by root), SANDBOX_JOBS,
 # SANDBOX_CPU_SECONDS, SANDBOX_MEM_MB, SANDBOX_SCRATCH_MB, SANDBOX_FILES,
 # SANDBOX_WALL_SECONDS, SANDBOX_PROCS, SANDBOX_ALLOW (the client networks,
@@ -84,7 +85,7 @@ if [ "$MODE" = job ]; then exec 2>>"$STATE/distccd.log"; fi
 SANDBOX_RO=() SANDBOX_COMPILERS=() SANDBOX_RUN_AS=() SANDBOX_ALLOW=()
 # shellcheck source=/dev/null
 . "$CONF"
-: "${SANDBOX_TOOLCHAIN:?} ${SANDBOX_DISTCCD:?} ${SANDBOX_JOBSTART:?} ${SANDBOX_JOBS:?} ${SANDBOX_CPU_SECONDS:?} ${SANDBOX_MEM_MB:?}"
+: "${SANDBOX_TOOLCHAIN:?} ${SANDBOX_DISTCCD:?} ${SANDBOX_JOBSTART:?} ${SANDBOX_BWRAP:?} ${SANDBOX_JOBS:?} ${SANDBOX_CPU_SECONDS:?} ${SANDBOX_MEM_MB:?}"
 : "${SANDBOX_SCRATCH_MB:?} ${SANDBOX_FILES:?} ${SANDBOX_WALL_SECONDS:?} ${SANDBOX_PROCS:?}"
 
 # bwrap_args PROGRAM...: bubblewrap's arguments for one job running
@@ -105,7 +106,11 @@ bwrap_args() {
     CMDLIST+="/crossboot/compilers/${entry%%=*}"$'\n'
   done
   # The command list, copied in from fd 3 (crossboot-jobstart --cmdlist).
-  BWRAP+=(--ro-bind-data 3 /crossboot/cmdlist "$@")
+  # Then the sandbox's own / and /dev read-only: bwrap makes them tmpfs
+  # mounts without a size, which the job's user owns; writable, a job could
+  # fill the host's memory past every limit. /tmp (the bounded tmpfs) and
+  # the device nodes are mounts of their own and stay as they are.
+  BWRAP+=(--ro-bind-data 3 /crossboot/cmdlist --remount-ro /dev --remount-ro / "$@")
 }
 
 # scratch_point: where the job's tmpfs is mounted before bwrap binds it to
@@ -154,7 +159,7 @@ jobstart() {
     JOBSTART+=(--tag job --log "$STATE/distccd.log" --slots "$STATE/slots" --jobs "$SANDBOX_JOBS")
     for net in "${SANDBOX_ALLOW[@]}"; do JOBSTART+=(--allow "$net"); done
   fi
-  JOBSTART+=(-- bwrap --bind "$SCRATCH_POINT" /tmp "${BWRAP[@]}")
+  JOBSTART+=(-- "$SANDBOX_BWRAP" --bind "$SCRATCH_POINT" /tmp "${BWRAP[@]}")
 }
 
 DISTCCD_JOB=(/crossboot/bin/distccd --inetd --log-stderr --log-level info)

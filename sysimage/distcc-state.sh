@@ -90,6 +90,13 @@ sandbox_tools() {
     command -v "${pair%%:*}" >/dev/null || missing+=" ${pair%%:*} (${pair#*:})"
   done
   [ -z "$missing" ] || die "missing:$missing (apt-get install the packages named)"
+  # bwrap by its absolute path in every job's command line (no PATH search
+  # per connection); started by root, from a directory only root can change.
+  BWRAP_PATH=$(command -v bwrap)
+  [[ $BWRAP_PATH == /* ]] || die "bwrap is found as $BWRAP_PATH through a relative PATH entry: put its directory in PATH by its absolute path"
+  if [ "$EUID" = 0 ] && ! safe_path "${BWRAP_PATH%/*}"; then
+    die "started by root, $BWRAP_PATH must be in a directory that only root can change"
+  fi
   [ -x "$(jobstart_path)" ] || die "$(jobstart_path) is missing (it comes with distccd)"
 }
 
@@ -248,6 +255,7 @@ write_sandbox_conf() {
     printf 'SANDBOX_RUN_AS=('; jobstart_run_as | while IFS= read -r a; do printf ' %q' "$a"; done; printf ' )\n'
     printf 'SANDBOX_DISTCCD=%q\n' "$(distccd_path)"
     printf 'SANDBOX_JOBSTART=%q\n' "$(jobstart_path)"
+    printf 'SANDBOX_BWRAP=%q\n' "$BWRAP_PATH"
     printf 'SANDBOX_ALLOW=('; [ ${#ALLOW[@]} = 0 ] || printf ' %q' "${ALLOW[@]}"; printf ' )\n'
     printf 'SANDBOX_JOBS=%s\n' "$jobs"
     printf 'SANDBOX_CPU_SECONDS=%s\nSANDBOX_MEM_MB=%s\nSANDBOX_SCRATCH_MB=%s\n' "$JOB_CPU" "$JOB_MEM" "$JOB_DISK"

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <dirent.h>
@@ -151,7 +152,7 @@ static void move_fd(int from, int to)
 		fail("dup2");
 }
 
-void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd)
+void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd, pid_t parent)
 {
 	move_fd(log_fd, 2);
 	if (cmdlist_fd >= 0)
@@ -166,6 +167,13 @@ void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd)
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
 		fail("joining a new session keyring");
 	own_namespaces(o);
+	/* Killed with the starter (kill -9, the OOM killer) until bwrap's own
+	 * --die-with-parent holds: else the job would outlive its wall time.
+	 * Set here, after the last change of user, which clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+		fail("PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		_exit(126);
 	execvp(o->argv[0], o->argv);
 	fail(o->argv[0]);
 }

@@ -27,6 +27,7 @@ struct job_options {
 };
 
 #define LOG_LIMIT (1024L * 1024L) /* bytes a job may log */
+#define LOG_TOTAL_LIMIT (256L * 1024L * 1024L) /* bytes the log may grow to */
 
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void set_log_tag(const char *tag);
@@ -34,7 +35,7 @@ void parse_options(int argc, char **argv, struct job_options *o);
 char **load_args(const char *file, int *argc);
 int peer_allowed(const char *peer, const char *const *nets, int n);
 void take_slot(const struct job_options *o);
-void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd)
+void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd, pid_t parent)
 	__attribute__((noreturn));
 enum { KILLED_NOT, KILLED_WALL, KILLED_STOP };
 int stop_requested(void);

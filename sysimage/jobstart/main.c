@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,6 +91,19 @@ static void open_log(const char *path)
 	close(fd);
 }
 
+/* cap_log: this process (the relay) writes the log no further than
+ * LOG_TOTAL_LIMIT bytes: each job logs at most LOG_LIMIT, but a client can
+ * start jobs without end. Writes past it fail (SIGXFSZ is ignored). */
+static void cap_log(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_FSIZE, &r) == 0 && r.rlim_cur > (rlim_t)LOG_TOTAL_LIMIT) {
+		r.rlim_cur = (rlim_t)LOG_TOTAL_LIMIT;
+		setrlimit(RLIMIT_FSIZE, &r);
+	}
+}
+
 /* cmdlist_pipe: a pipe holding TEXT, its read end returned. */
 static int cmdlist_pipe(const char *text)
 {
@@ -112,7 +126,11 @@ int main(int argc, char **argv)
 	int logp[2], status, killed, rc, cmdlist = -1;
 	char tag[64], **loaded = NULL;
 	sigset_t stops, unblocked;
-	pid_t child;
+	pid_t child, parent;
+
+	/* An ignored SIGCHLD (inherited through exec) would reap the job
+	 * before waitpid() sees its status. */
+	signal(SIGCHLD, SIG_DFL);
 
 	if (argc == 3 && !strcmp(argv[1], "--args")) {
 		int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -130,6 +148,8 @@ int main(int argc, char **argv)
 		o.tag = tag;
 	}
 	set_log_tag(o.tag);
+	if (geteuid() == 0 && o.uid < 0)
+		die("started by root without --uid and --gid: a job never runs as root");
 	if (o.nallow && peer_allowed(getenv("SOCAT_PEERADDR"), o.allow, o.nallow) != 1)
 		die("refused: %s is not in the allowed networks",
 		    getenv("SOCAT_PEERADDR") ? getenv("SOCAT_PEERADDR") : "a client of unknown address");
@@ -143,6 +163,11 @@ int main(int argc, char **argv)
 		die("pipe: %s", strerror(errno));
 	catch_stop(&stops);
 	sigprocmask(SIG_BLOCK, &stops, &unblocked);
+	/* (a starter that had them blocked: they must get in while waiting) */
+	sigdelset(&unblocked, SIGTERM);
+	sigdelset(&unblocked, SIGINT);
+	sigdelset(&unblocked, SIGHUP);
+	parent = getpid();
 	child = fork();
 	if (child < 0)
 		die("fork: %s", strerror(errno));
@@ -153,8 +178,9 @@ int main(int argc, char **argv)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &unblocked, NULL);
-		enter_and_exec(&o, logp[1], cmdlist);
+		enter_and_exec(&o, logp[1], cmdlist, parent);
 	}
+	cap_log();
 	close(logp[1]);
 	if (cmdlist >= 0)
 		close(cmdlist);

@@ -35,6 +35,18 @@ static void put(const char *s, size_t len)
 	}
 }
 
+/* printable: control bytes but tab and newline as '?': whoever reads the
+ * log on a terminal gets no escape sequences of a job's. */
+static void printable(char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+			buf[i] = '?';
+	}
+}
+
 static const char limit_msg[] =
 	"distcc-sandbox: the job's log limit is reached; the rest is left out\n";
 
@@ -118,6 +130,7 @@ int relay(int from, const char *tag, long wall, pid_t child, int *killed,
 			continue;
 		if (n <= 0)
 			break;
+		printable(buf, (size_t)n);
 		emit(&o, buf, (size_t)n);
 	}
 	if (o.mid_line)

@@ -257,6 +257,6 @@ else
 fi
 # (this farm's sandboxes only: they bind this test's compiler)
 sleep 1
-if pgrep -f "^bwrap .*--ro-bind $CROSS /crossboot/toolchain" >/dev/null; then not_ok "a job sandbox is left running"
+if pgrep -f "^[^ ]*/bwrap .*--ro-bind $CROSS /crossboot/toolchain" >/dev/null; then not_ok "a job sandbox is left running"
 else ok "no job sandbox left running"; fi
 finish

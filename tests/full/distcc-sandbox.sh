@@ -242,7 +242,7 @@ kill "$NOBODY_PID" 2>/dev/null || true
 check "the sandboxed server's log names each refused protocol" grep -q 'protocol version 3 refused' "$SLOG"
 sleep 1
 # (pgrep here, not in a bash -c whose own arguments would match the pattern)
-for _ in $(seq 50); do pgrep -f '^bwrap .*--unshare-all' >/dev/null || break; sleep 0.1; done
-if pgrep -f '^bwrap .*--unshare-all' >/dev/null; then not_ok "a job sandbox is left running"
+for _ in $(seq 50); do pgrep -f '^[^ ]*/bwrap .*--unshare-all' >/dev/null || break; sleep 0.1; done
+if pgrep -f '^[^ ]*/bwrap .*--unshare-all' >/dev/null; then not_ok "a job sandbox is left running"
 else ok "no job sandbox left running"; fi
 finish

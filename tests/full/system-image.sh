@@ -197,8 +197,8 @@ else not_ok "distcc: with no distccd to reach, the compile should fail (exit $RC
 # No job sandbox outlives the emulator (each lives as long as one
 # connection of the guest's). (pgrep here, not in a bash -c whose own
 # arguments would match the pattern)
-for _ in $(seq 50); do pgrep -f '^bwrap .*--unshare-all' >/dev/null || break; sleep 0.1; done
-if pgrep -f '^bwrap .*--unshare-all' >/dev/null; then not_ok "a job sandbox is left after the emulator exited"
+for _ in $(seq 50); do pgrep -f '^[^ ]*/bwrap .*--unshare-all' >/dev/null || break; sleep 0.1; done
+if pgrep -f '^[^ ]*/bwrap .*--unshare-all' >/dev/null; then not_ok "a job sandbox is left after the emulator exited"
 else ok "no job sandbox left after the emulator exited"; fi
 
 # --- a real package through distcc: zlib, with its own tests ------------------

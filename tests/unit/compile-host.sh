@@ -101,7 +101,7 @@ cleanup() {
   rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
-sandboxes() { pgrep -f "^bwrap .*--ro-bind $T /crossboot/toolchain" || true; }
+sandboxes() { pgrep -f "^[^ ]*/bwrap .*--ro-bind $T /crossboot/toolchain" || true; }
 
 # --- listening, a job, a clean stop ---------------------------------------------------
 PORT=$(free_port 27632)

@@ -96,6 +96,21 @@ pair "seeing other processes" "[ \$($BB ls /proc | $BB grep -c '^[0-9]') -gt 10 
 pair "writing into a host directory" "$BB touch '$HARM/x' 2>/dev/null && echo harm"
 pair "writing 100 MB (limit 64)" "$BB dd if=/dev/zero of=/tmp/crossboot-big-\$\$ bs=1M count=100 2>/dev/null && echo harm; $BB rm -f /tmp/crossboot-big-\$\$"
 pair "making 1000 files (limit 500)" "d=/tmp/crossboot-files-\$\$; $BB mkdir \$d; i=0; while [ \$i -lt 1000 ] && : 2>/dev/null >\$d/\$i; do i=\$((i+1)); done; [ \$i = 1000 ] && echo harm; $BB rm -rf \$d"
+# The sandbox's own / and /dev are bwrap's tmpfs mounts without a size:
+# three files of 40 MB there would be 120 MB past the 64 MB the job may
+# write. The control is the same job in the sandbox as it was before they
+# were made read-only (the policy without its --remount-ro).
+sed 's|--remount-ro /dev --remount-ro / ||' "$IMG/distcc-sandbox.sh" >"$IMG/distcc-sandbox-open.sh"
+chmod +x "$IMG/distcc-sandbox-open.sh"
+for d in / /dev/shm; do
+  big="n=0; for i in 1 2 3; do $BB dd if=/dev/zero of=${d%/}/crossboot-big-\$i bs=1M count=40 2>/dev/null && n=\$((n+1)); done; [ \$n = 3 ] && echo harm"
+  SENT=$("$IMG/distcc-sandbox-open.sh" "$STATE" -- "$BB" sh -c "$big" 2>&1 </dev/null) || true
+  if grep -q '^harm' <<<"$SENT"; then ok "control: 120 MB written in $d of a sandbox whose / and /dev are writable"
+  else not_ok "control: 120 MB could not be written in $d of the sandbox without --remount-ro: the test cannot tell"; fi
+  in_sandbox "$big"
+  if grep -q '^harm' <<<"$SENT"; then not_ok "sandbox: 120 MB written in $d (limit 64)"
+  else ok "sandbox: writing 120 MB in $d (limit 64) fails"; fi
+done
 pair "allocating 3 GB (limit 2048 MB)" "$BB dd if=/dev/zero of=/dev/null bs=3000M count=1 2>/dev/null && echo harm"
 pair "running 8 s of CPU (limit 5 s)" "$BB timeout 8 $BB sh -c 'while :; do :; done'; [ \$? = 143 ] && echo harm"
 pair "making a user namespace" "$BB unshare -U true 2>/dev/null && echo harm"

@@ -25,12 +25,14 @@ mkdir -m 700 "$STATE"
 : >"$STATE/distccd.log"
 args() { (umask 077 && printf '%s\0' "$@" >"$STATE/job.args"); }
 MIN=(--wall 5 --scratch /run --tmpfs size=1m --procs 10)
+# (started by root, a job must be given a user to run as)
+if [ "$(id -u)" = 0 ]; then MIN+=(--uid 65534 --gid 65534); fi
 
 expect_fail "no program after --" "usage:" "$JS" "${MIN[@]}"
 expect_fail "an unknown option" "usage:" "$JS" --bogus 1 "${MIN[@]}" -- true
 expect_fail "--wall 0" "--wall needs a whole number" "$JS" --wall 0 --scratch /run --tmpfs x --procs 1 -- true
 expect_fail "--procs with letters" "--procs needs a whole number" "$JS" --wall 1 --scratch /run --tmpfs x --procs 1x -- true
-expect_fail "--uid without --gid" "usage:" "$JS" "${MIN[@]}" --uid 65534 -- true
+expect_fail "--uid without --gid" "usage:" "$JS" --wall 5 --scratch /run --tmpfs size=1m --procs 10 --uid 65534 -- true
 expect_fail "--allow without bits" "needs ADDR/BITS" "$JS" --allow 10.0.0.1 "${MIN[@]}" -- true
 expect_fail "--allow with a bad address" "needs ADDR/BITS" "$JS" --allow 10.0.0.256/8 "${MIN[@]}" -- true
 
@@ -65,6 +67,50 @@ rc=0; out=$("$JS" --args "$STATE/job.args" </dev/null 2>/dev/null) || rc=$?
 # (without user namespaces the job cannot start: then the log says why)
 if [ "$rc" = 0 ]; then check "control: the same file, private again, runs the program" test "$out" = ran
 else skip "control: --args runs the program" "the job did not start here (exit $rc): $(tr '\n' ' ' <"$STATE/distccd.log")"; fi
+
+# The starter itself, run directly (the job: a shell; its messages into LOG).
+if [ "$out" = ran ]; then
+  LOG="$SCRATCH/job.log"
+  if [ "$(id -u)" = 0 ]; then
+    expect_fail "started by root without --uid" "a job never runs as root" \
+      "$JS" --wall 5 --scratch /run --tmpfs size=1m --procs 10 -- /bin/echo ran
+  fi
+  # The job's control bytes reach the log as '?', tab and newline as they are.
+  : >"$LOG"
+  "$JS" "${MIN[@]}" --tag job --log "$LOG" -- /bin/sh -c 'printf "a\033[2Jb\tc\n" >&2' </dev/null || true
+  check "a job's escape sequence reaches the log as '?' (log: $(od -c "$LOG" | head -n 2 | tr -s ' \n' ' '))" \
+    bash -c 'grep -q "a?\[2Jb	c$" "$1" && ! grep -q $'"'"'\033'"'"' "$1"' _ "$LOG"
+  # A log at the total limit (256 MiB, sparse here) grows no more; control: one below it does.
+  truncate -s 256M "$LOG"
+  "$JS" "${MIN[@]}" --tag job --log "$LOG" -- /bin/sh -c 'echo more >&2' </dev/null || true
+  check "a log at 256 MiB is not written further (size $(stat -c %s "$LOG"))" test "$(stat -c %s "$LOG")" = 268435456
+  truncate -s 255M "$LOG"
+  "$JS" "${MIN[@]}" --tag job --log "$LOG" -- /bin/sh -c 'echo more >&2' </dev/null || true
+  check "control: a log below the limit is written (size $(stat -c %s "$LOG"))" test "$(stat -c %s "$LOG")" -gt 267386880
+  rm -f "$LOG"
+  # The starter killed with -9 before the sandbox holds: the job goes with it.
+  alive_after_kill() {  # alive_after_kill MARK CMD...: the MARK process still runs 1 s after CMD is killed -9
+    local pid rc=1
+    "${@:2}" </dev/null >/dev/null 2>&1 & pid=$!
+    for _ in $(seq 50); do pgrep -f "$1" >/dev/null && break; sleep 0.1; done
+    kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+    sleep 1
+    pgrep -f "$1" >/dev/null && rc=0
+    pkill -f "$1" || true
+    return "$rc"
+  }
+  if alive_after_kill "sleep 31.5" "$JS" "${MIN[@]}" -- /bin/sleep 31.5; then not_ok "the job outlived its starter killed with -9"
+  else ok "the job dies with its starter killed with -9"; fi
+  if alive_after_kill "sleep 32.5" bash -c 'sleep 32.5 & wait'; then ok "control: a shell's child outlives the shell killed with -9"
+  else not_ok "control: a shell's child died with the shell: the test cannot tell"; fi
+  # A starter whose SIGCHLD is ignored (inherited through exec) still gives the job's status.
+  if command -v perl >/dev/null; then
+    check "control: perl passes an ignored SIGCHLD on" bash -c \
+      'perl -e '"'"'$SIG{CHLD} = "IGNORE"; exec @ARGV'"'"' grep -q "^SigIgn:.*[1-9a-f]....$" /proc/self/status'
+    rc=0; perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$JS" "${MIN[@]}" -- /bin/sh -c 'exit 3' </dev/null 2>/dev/null || rc=$?
+    check "with SIGCHLD ignored by its starter, the job's exit status comes back (exit $rc)" test "$rc" = 3
+  fi
+else skip "the starter run directly" "the job did not start here"; fi
 
 # valgrind: the starter's own report (one log per process: %p).
 if ! command -v valgrind >/dev/null; then skip "crossboot-jobstart under valgrind" "valgrind is missing"; finish; fi
