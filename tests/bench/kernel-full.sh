@@ -54,12 +54,27 @@ spent() { awk -v p="$1" '$1 == p && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 
 # starts the work directory's build.log anew each run).
 compiled() { grep -cE '^  CC (\[M\] )?' "$(work_dir)/build.log" || true; }
 
-# timed PHASE CMD...: CMD, its wall time appended to RESULTS (so a try cut
-# short still counts), the phase marked done when it succeeds.
+# carry PHASE: the time a try of PHASE cut short (a lost session) had
+# spent, from PHASE.partial into RESULTS, so that the next try adds to it.
+carry() {
+  if [ -s "$B/$1.partial" ]; then printf '%s %d\n' "$1" "$(cat "$B/$1.partial")" >>"$RESULTS"; fi
+  rm -f "$B/$1.partial"
+}
+
+# timed PHASE CMD...: CMD, its wall time appended to RESULTS (while it
+# runs, kept in PHASE.partial: a try cut short still counts), the phase
+# marked done by the caller when it succeeds.
 timed() {
-  local phase=$1 start rc=0; shift
-  start=$SECONDS
-  "$@" >>"$B/$phase.log" 2>&1 || rc=$?
+  local phase=$1 start=$SECONDS pid rc=0; shift
+  carry "$phase"
+  "$@" >>"$B/$phase.log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    printf '%d\n' $((SECONDS - start)) >"$B/$phase.partial"
+  done
+  wait "$pid" || rc=$?
+  rm -f "$B/$phase.partial"
   printf '%s %d\n' "$phase" $((SECONDS - start)) >>"$RESULTS"
   return "$rc"
 }
@@ -80,8 +95,7 @@ work_dir() { sed -n 's/^.* size, for [^ ]*, in \(.*\)$/\1/p' "$B/first.log" | ta
 # A try cut short (the session lost) left its time in first.partial.
 first_phase() {
   local pid expected work objs start=$SECONDS
-  if [ -s "$B/first.partial" ]; then printf 'first %d\n' "$(cat "$B/first.partial")" >>"$RESULTS"; fi
-  rm -f "$B/first.partial"
+  carry first
   "${BUILD[@]}" >>"$B/first.log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
