@@ -258,6 +258,7 @@ write_fragments() {
   # shellcheck disable=SC2086 # a list of symbols
   printf 'CONFIG_%s=y\n' $TARGET_KERNEL_TEST_BUILTIN >"$WORK/target-test.config"
   fragment_as_config "$USER_SETTINGS" >"$WORK/user.config"
+  signing_key_config >"$WORK/signing.config"
 }
 
 # --- upstream and Debian trees -------------------------------------------
@@ -267,6 +268,7 @@ upstream_config_script() {
   local base=defconfig frags="/build/target-gcc.config /build/tickless.config"
   if [ "$SIZE" = test ]; then base=tinyconfig frags="/build/test-size.config /build/target-test.config $frags"; fi
   [ -z "$USER_SETTINGS" ] || frags+=" /build/user.config"
+  [ -z "$SIGNING_KEY" ] || frags+=" /build/signing.config"
   cat <<EOF
 set -eu
 echo "crossboot-phase: config"
@@ -398,6 +400,15 @@ prepare_copy() {
   state_put prepared "$recipe:$(sha_of_stdin <"$WORK/state/tree.list")"
 }
 
+# key_name: the user's key's name in the build tree's certs/ (userconf.sh:
+# signing_key_place): upstream trees point CONFIG_MODULE_SIG_KEY at a name
+# of its own (upstream_config_script).
+key_name() { if [ "$KIND" = upstream ]; then echo "$USER_KEY_NAME"; else echo signing_key.pem; fi; }
+
+# key_config: what the user's key adds to the config's recipe: an upstream
+# tree's config names its file (a key or none is another config).
+key_config() { if [ "$KIND" = upstream ] && [ -n "$SIGNING_KEY" ]; then echo :user-key; fi; }
+
 # use_signing_key KEY-FINGERPRINT: another key (or none after one) than the
 # build tree's: the old one and its certificate go, and the kernel is linked
 # again with the new certificate (or a new throw-away key).
@@ -418,7 +429,7 @@ build_targets() {
     if target_done "$t" "$fp"; then msg "$t: done already ($(find "$WORK/debs/$t" -name '*.deb' | wc -l) packages)"; continue; fi
     msg "$t: building (log: $WORK/build.log)"
     clear_partial
-    [ -z "$SIGNING_KEY" ] || signing_key_place "$SIGNING_KEY" "$(${KIND}_build_dir)/certs" "$SOURCE_DATE_EPOCH"
+    [ -z "$SIGNING_KEY" ] || signing_key_place "$SIGNING_KEY" "$(${KIND}_build_dir)/certs" "$SOURCE_DATE_EPOCH" "$(key_name)"
     with_progress "$WORK/build.log" "$(${KIND}_build_dir)" "$expected" "${KIND}_build_target" "$t"
     collect_debs "$t" "$fp"
     msg "$t: $(find "$WORK/debs/$t" -name '*.deb' -printf '%f ')"
@@ -471,7 +482,7 @@ check_config() {
 
 cleanup() {
   # The user's key stays in the build tree only while it builds.
-  [ -z "$SIGNING_KEY" ] || rm -f "$("${KIND}_build_dir")/certs/signing_key.pem" 2>/dev/null || true
+  [ -z "$SIGNING_KEY" ] || rm -f "$("${KIND}_build_dir")/certs/$(key_name)" 2>/dev/null || true
   # A build that failed or was interrupted: what the hosts did so far.
   [ "$DISTCC_STATE" != started ] || distcc_report || true
 }
@@ -507,7 +518,7 @@ main() {
   recipe=$(recipe_fingerprint)
   # The dkms packages first: a pin the archive lacks stops the build now.
   [ "$KIND" = upstream ] || [ "$ESTIMATE" = 1 ] || ubuntu_dkms_fetch "$WORK/dkms"
-  prepare_copy "$recipe:$(printf '%s\n' "$USER_SETTINGS" | sha_of_stdin)"
+  prepare_copy "$recipe:$(printf '%s\n' "$USER_SETTINGS" | sha_of_stdin)$(key_config)"
   if [ "$ESTIMATE" = 1 ]; then run_estimate; exit 0; fi
   key=$(signing_key_fingerprint "$SIGNING_KEY")
   use_signing_key "$key"

@@ -96,23 +96,38 @@ signing_key_fingerprint() {
   if [ -n "$1" ]; then sha_of_stdin <"$1"; else echo none; fi
 }
 
-# signing_key_place PEM CERTS EPOCH: the key as CERTS/signing_key.pem (mode
-# 600), with an x509.genkey older than it, so that certs/Makefile neither
-# generates a key nor replaces this one; both with fixed times, so that
-# placing the same key again rebuilds nothing.
+# signing_key_place PEM CERTS EPOCH NAME: the key as CERTS/NAME (mode 600),
+# with a fixed time, so that placing the same key again rebuilds nothing.
+# NAME signing_key.pem (the Ubuntu 5.4 path: its certs/Makefile generates
+# that file from x509.genkey by a plain make rule) also gets an x509.genkey
+# older than the key, so that the Makefile neither generates a key nor
+# replaces this one. Newer kernels (6.1) regenerate signing_key.pem
+# whenever no command of their own made it (if_changed), so there the key
+# gets a name of its own that CONFIG_MODULE_SIG_KEY points to
+# (signing_key_config).
 signing_key_place() {
-  local pem=$1 certs=$2 epoch=$3
+  local pem=$1 certs=$2 epoch=$3 name=$4
   mkdir -p "$certs"
-  printf '# crossboot: the signing key is the user'"'"'s (--signing-key); not generated\n' >"$certs/x509.genkey"
-  touch -d "@$((epoch - 1))" "$certs/x509.genkey"
-  (umask 077 && cp "$pem" "$certs/signing_key.pem.tmp")
-  chmod 600 "$certs/signing_key.pem.tmp"
-  touch -d "@$epoch" "$certs/signing_key.pem.tmp"
-  mv "$certs/signing_key.pem.tmp" "$certs/signing_key.pem"
+  if [ "$name" = signing_key.pem ]; then
+    printf '# crossboot: the signing key is the user'"'"'s (--signing-key); not generated\n' >"$certs/x509.genkey"
+    touch -d "@$((epoch - 1))" "$certs/x509.genkey"
+  fi
+  (umask 077 && cp "$pem" "$certs/$name.tmp")
+  chmod 600 "$certs/$name.tmp"
+  touch -d "@$epoch" "$certs/$name.tmp"
+  mv "$certs/$name.tmp" "$certs/$name"
 }
+
+# USER_KEY_NAME: the user's key's name in certs/ where the config points to
+# it (signing_key_config).
+USER_KEY_NAME=crossboot_signing_key.pem
+
+# signing_key_config: the Kconfig line that signs with the user's key under
+# USER_KEY_NAME (a path relative to the build directory, as the default).
+signing_key_config() { printf 'CONFIG_MODULE_SIG_KEY="certs/%s"\n' "$USER_KEY_NAME"; }
 
 # signing_key_forget CERTS: the key and what was derived from it, so that the
 # next build generates (or is given) a new one and re-embeds its certificate.
 signing_key_forget() {
-  rm -f "$1/signing_key.pem" "$1/signing_key.x509" "$1/x509.genkey" "$1/x509_certificate_list"
+  rm -f "$1/signing_key.pem" "$1/$USER_KEY_NAME" "$1/signing_key.x509" "$1/x509.genkey" "$1/x509_certificate_list"
 }

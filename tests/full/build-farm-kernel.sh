@@ -178,6 +178,28 @@ same_debs() {
   return 0
 }
 
+# module_signer RUN: the signer of a module in RUN's linux-image package:
+# the issuer's CN in the PKCS#7 signature sign-file appended to it (the
+# module ends "~Module signature appended~"); "" if it is not signed.
+module_signer() {
+  local d deb ko
+  d=$(mktemp -d "$SCRATCH/signer.XXXXXX")
+  deb=$(find "$SCRATCH/debs-$1" -name 'linux-image-[0-9]*.deb' -print -quit)
+  [ -z "$deb" ] || dpkg-deb -x "$deb" "$d"
+  ko=$(find "$d" -name '*.ko' -print -quit)
+  if [ -n "$ko" ] && [ "$(tail -c 28 "$ko")" = "~Module signature appended~" ]; then
+    tail -c 4096 "$ko" | grep -ao 'crossboot farm test [a-z]*' | head -n 1 || true
+  fi
+  rm -rf "$d"
+}
+
+# signed_by RUN KEY: one check line: RUN's modules are signed with KEY.
+signed_by() {
+  local signer
+  signer=$(module_signer "$1")
+  check "$1: the modules are signed with the key given (signer: ${signer:-none})" test "$signer" = "crossboot farm test $2"
+}
+
 make_key test
 make_key other
 tree_as linux-farmk-local1
@@ -188,6 +210,7 @@ binfmt_disable qemu-aarch64
 check "aarch64 binfmt emulation is off during the builds" bash -c '! grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64'
 
 local_build local1 test linux-farmk-local1 --fresh || finish
+signed_by local1 test
 drop_work linux-farmk-local1
 # (the build chroot is there now: kernel-debs.sh builds it first)
 check "the build chroot's compiler is the hosts' (the release tarball's sha256 in its TOOLCHAIN)" \
@@ -199,6 +222,7 @@ same_debs "a second local build (another work directory, the same command)" loca
 if local_build local2-other other linux-farmk-local2; then
   n=$(diff "$SCRATCH/local1.sums" "$SCRATCH/local2-other.sums" | grep -c '^>' || true)
   check "control: with another signing key the packages differ ($n of them)" test "$n" -gt 0
+  signed_by local2-other other
 fi
 drop_work linux-farmk-local2
 

@@ -85,11 +85,21 @@ if have openssl; then
     -keyout "$S/ec.key" -out "$S/ec.crt" 2>/dev/null
   cat "$S/ec.key" "$S/ec.crt" >"$S/ec.pem"
   expect_fail "an EC key is refused (5.4 signs with RSA)" 'not an RSA certificate' in_bash 'signing_key_check "$1"' "$S/ec.pem"
-  signing_key_place "$S/signing key.pem" "$S/build/certs" 1672531200
+  signing_key_place "$S/signing key.pem" "$S/build/certs" 1672531200 signing_key.pem
   check "the placed key is the user's, mode 600" bash -c \
     'cmp -s "$1" "$2/signing_key.pem" && [ "$(stat -c %a "$2/signing_key.pem")" = 600 ]' _ "$S/signing key.pem" "$S/build/certs"
   check "x509.genkey is older than the key (certs/Makefile keeps the key)" \
     test "$S/build/certs/signing_key.pem" -nt "$S/build/certs/x509.genkey"
+  # Newer kernels (6.1) regenerate signing_key.pem unless their own command
+  # made it: there the key has a name of its own, which the config names.
+  signing_key_place "$S/signing key.pem" "$S/build6/certs" 1672531200 "$USER_KEY_NAME"
+  check "upstream: the key under its own name ($USER_KEY_NAME), mode 600, no x509.genkey" bash -c \
+    'cmp -s "$1" "$2/$3" && [ "$(stat -c %a "$2/$3")" = 600 ] && [ ! -e "$2/x509.genkey" ] && [ ! -e "$2/signing_key.pem" ]' \
+    _ "$S/signing key.pem" "$S/build6/certs" "$USER_KEY_NAME"
+  check "upstream: the config points CONFIG_MODULE_SIG_KEY at it" \
+    test "$(signing_key_config)" = "CONFIG_MODULE_SIG_KEY=\"certs/$USER_KEY_NAME\""
+  signing_key_forget "$S/build6/certs"
+  check "forgetting the key removes it under either name" test ! -e "$S/build6/certs/$USER_KEY_NAME"
   check "the state tells a key from none" \
     test "$(signing_key_fingerprint "$S/signing key.pem")" != "$(signing_key_fingerprint '')"
   check "the state keeps a hash of the key, never the key" \
