@@ -87,6 +87,43 @@ obj_dir() {
   printf '%s\n' "$1/out"
 }
 
+# breakdown PHASE: from the progress lines of PHASE's log (a line a minute:
+# phase, objects, elapsed), how long each build phase lasted and how long
+# the build ran after its last new object: linking, modpost, BTF, the tools
+# and packaging, what stays on this machine with a build farm (issue 20's
+# local share). Minutes, to the progress lines' resolution; the tries of a
+# phase cut short by a lost session are laid end to end.
+breakdown() {
+  awk '
+    function secs(t,   s, n) {
+      s = 0
+      if (match(t, /[0-9]+h/)) { n = substr(t, RSTART, RLENGTH - 1); s += n * 3600 }
+      if (match(t, /[0-9]+m/)) { n = substr(t, RSTART, RLENGTH - 1); s += n * 60 }
+      if (match(t, /^[0-9]+s$/)) s += substr(t, 1, length(t) - 1)
+      return s
+    }
+    /^progress: / {
+      t = secs($NF == "elapsed" ? $(NF - 1) : "")
+      # a try after a lost session starts its clock again: continue the first
+      if (t + base < end) base = end
+      t += base
+      p = $2; sub(/[,;]$/, "", p)
+      if (!(p in first)) { first[p] = t; order[++k] = p }
+      last[p] = t
+      if (match($0, /, [0-9]+\/[0-9]+ objects/)) {
+        n = substr($0, RSTART + 2, RLENGTH - 2); sub(/\/.*/, "", n); n += 0
+        if (n > top) { top = n; newest = t }
+      }
+      end = t
+    }
+    END {
+      if (k == 0) { print "    (no progress lines)"; exit }
+      for (i = 1; i <= k; i++)
+        printf "    %-10s from %4d min to %4d min\n", order[i], first[order[i]] / 60, last[order[i]] / 60
+      printf "    last new object at %d min, then %d min without one (linking, modpost, BTF, tools, packaging)\n", newest / 60, (end - newest) / 60
+    }' "$B/$1.log"
+}
+
 # work_dir: the build's work directory (kernel-debs.sh names it on its first line).
 work_dir() { sed -n 's/^.* size, for [^ ]*, in \(.*\)$/\1/p' "$B/first.log" | tail -n 1; }
 
@@ -157,5 +194,9 @@ printf '  resumed build to the end:  %s (%s objects compiled)\n' "$(duration "$(
 printf '  the two together:          %s\n' "$(duration $(($(spent first) + $(spent resume))))"
 printf '  after %s: %s (%s objects compiled)\n' "$CHANGE" "$(duration "$(spent change)")" \
   "$(awk '$1 == "change-objects" { print $2 }' "$RESULTS" | tail -n 1)"
+printf '  the resumed build, by phase:\n'
+breakdown resume
+printf '  the rebuild after the change, by phase:\n'
+breakdown change
 printf '  kernel-check: %s ok, %s not ok (%s)\n' "$(grep -c '^ok' "$B/check.log" || true)" \
   "$(grep -c '^not ok' "$B/check.log" || true)" "$B/check.log"
