@@ -63,13 +63,29 @@ check_dkms_modules() {
   else not_ok "the image does not Provide zfs-modules (Provides: ${provides:-none})"; fi
 }
 
+# The kernel's taint for a module whose signature it could not verify.
+TAINT_UNSIGNED_MODULE=8192
+
 # check_guest_dkms: each of DKMS_BUILT loads in the guest with modprobe
-# (its dependencies with it), as guest-check.sh reports.
+# (its dependencies with it), as guest-check.sh reports, and the kernel
+# verified their signatures: no unsigned-module taint after them, where the
+# unsigned out-of-tree module loaded next sets it (the control).
 check_guest_dkms() {
-  local name r
+  local name r t c
+  [ -n "$DKMS_BUILT" ] || return 0
   for name in $DKMS_BUILT; do
     r=$(reported "modprobe-$name")
     if [[ $r == ok* ]]; then ok "modprobe $name loads it in the guest (${r#ok })"
     else not_ok "modprobe $name in the guest: ${r:-no report}"; fi
   done
+  t=$(reported tainted-dkms) c=$(reported tainted-check-module)
+  if ! [[ $t =~ ^[0-9]+$ && $c =~ ^[0-9]+$ ]]; then
+    not_ok "the guest's taint after the dkms modules and the check module: '$t', '$c'"
+  elif (( (c & TAINT_UNSIGNED_MODULE) == 0 )); then
+    not_ok "control: the unsigned check module did not taint the kernel (tainted $c): module signatures are not checked"
+  elif (( t & TAINT_UNSIGNED_MODULE )); then
+    not_ok "the kernel could not verify a dkms module's signature (tainted $t: unsigned module)"
+  else
+    ok "the kernel verified the dkms modules' signatures (tainted $t; the unsigned check module: $c)"
+  fi
 }

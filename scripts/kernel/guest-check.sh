@@ -15,6 +15,21 @@ say "uname-r $(uname -r)"
 say "cpus-online $(cat /sys/devices/system/cpu/online)"
 say "nohz_full $(cat /sys/devices/system/cpu/nohz_full 2>/dev/null || echo missing)"
 
+# The dkms modules (Ubuntu trees built for Ubuntu: zfs, wireguard), when
+# linux-modules has them: modprobe loads each with what it depends on. Before
+# the unsigned check module: the kernel taints itself (E, 8192) when it
+# cannot verify a module's signature, and loads it anyway (no
+# MODULE_SIG_FORCE), so the taint after them says their signatures held.
+for m in zfs wireguard; do
+  [ -d "/lib/modules/$(uname -r)/kernel/$m" ] || continue
+  if modprobe "$m" 2>/tmp/modprobe.err; then
+    say "modprobe-$m ok $(grep -c . /proc/modules) modules loaded"
+  else
+    say "modprobe-$m failed: $(head -n 3 /tmp/modprobe.err | tr '\n' ' ')"
+  fi
+done
+say "tainted-dkms $(cat /proc/sys/kernel/tainted)"
+
 # The module is built natively here, with the target's own gcc and make,
 # against the installed headers package: the package's host programs run.
 cd /root/check-module || exit
@@ -29,17 +44,9 @@ say "vermagic $(modinfo -F vermagic crossboot_check.ko 2>&1)"
 if insmod crossboot_check.ko 2>/tmp/insmod.err; then say "insmod ok"; else say "insmod failed: $(cat /tmp/insmod.err)"; fi
 say "dmesg $(dmesg | grep -o 'crossboot_check: loaded into.*' | tail -n 1)"
 say "proc-modules $(grep -c '^crossboot_check ' /proc/modules)"
+# The control of the taint above: this module is not signed.
+say "tainted-check-module $(cat /proc/sys/kernel/tainted)"
 
-# The dkms modules (Ubuntu trees built for Ubuntu: zfs, wireguard), when
-# linux-modules has them: modprobe loads each with what it depends on.
-for m in zfs wireguard; do
-  [ -d "/lib/modules/$(uname -r)/kernel/$m" ] || continue
-  if modprobe "$m" 2>/tmp/modprobe.err; then
-    say "modprobe-$m ok $(grep -c . /proc/modules) modules loaded"
-  else
-    say "modprobe-$m failed: $(head -n 3 /tmp/modprobe.err | tr '\n' ' ')"
-  fi
-done
 
 # The kernel tools (Ubuntu trees' linux-tools-*), when installed. Each runs
 # through linux-tools-common's wrapper (/usr/bin/perf, ...), which picks

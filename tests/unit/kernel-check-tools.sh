@@ -385,6 +385,25 @@ printf 'modprobe-zfs ok 20 modules loaded\nmodprobe-wireguard failed: modprobe: 
 out=$(kc 'REPORT=$1 DKMS_BUILT="zfs wireguard" check_guest_dkms' "$SCRATCH/dkms-report")
 check "guest: a module that loads" has "$out" '^ok modprobe zfs loads it in the guest \(20 modules loaded\)'
 check "guest: one that does not, with modprobe's words" has "$out" '^not ok modprobe wireguard in the guest: failed: modprobe: ERROR'
+# taint REPORT-TAIL: check_guest_dkms on a report of one module loaded and
+# the two taints given.
+taint() {
+  printf 'modprobe-zfs ok 20 modules loaded\n%s' "$1" >"$SCRATCH/dkms-report"
+  kc 'REPORT=$1 DKMS_BUILT=zfs check_guest_dkms' "$SCRATCH/dkms-report"
+}
+out=$(taint $'tainted-dkms 4097\ntainted-check-module 12289\n')
+check "guest: signatures verified (P and O taints only), the check module's E taint the control" \
+  has "$out" '^ok the kernel verified the dkms modules. signatures \(tainted 4097; the unsigned check module: 12289\)'
+out=$(taint $'tainted-dkms 12289\ntainted-check-module 12289\n')
+check "control: a dkms module the kernel could not verify is a failure" \
+  has "$out" '^not ok the kernel could not verify a dkms module.s signature \(tainted 12289'
+out=$(taint $'tainted-dkms 4097\ntainted-check-module 4097\n')
+check "control: no taint from the unsigned check module: the check could not fail" \
+  has "$out" '^not ok control: the unsigned check module did not taint the kernel'
+out=$(taint '')
+check "control: no taint reported is a failure" has "$out" "^not ok the guest's taint after the dkms modules"
+out=$(kc 'REPORT=$1 DKMS_BUILT="" check_guest_dkms' "$SCRATCH/dkms-report")
+check "no dkms modules: no guest dkms lines" test -z "$out"
 
 # --- kernel-check.sh's --target ---------------------------------------------------
 

@@ -266,11 +266,33 @@ check "dkms-build: the .deb taken from CROSSBOOT_DKMS_DEBS and unpacked, nothing
   test -f "$P/dk/wireguard/usr/src/wireguard-1/dkms.conf" -a ! -e "$P/downloads"
 check "dkms-build, cross-compiling: PRE_BUILD's configure is told the target" \
   grep -qx 'PRE_BUILD="configure --build=[^ ]* --host=aarch64-linux-gnu' "$P/dk/wireguard/usr/src/wireguard-1/dkms.conf"
-# (dkms runs make with its own PATH, without the cross compiler's directory:
-# the patched dkms-build hands kbuild the cross tools' full path; run end to
-# end in tests/full/focal-simulated.sh)
-check "dkms-build, cross-compiling: CROSS_COMPILE made a full path for dkms's make" \
-  grep -q 'CROSS_COMPILE="${cross_cc%/\*}/$CROSS_COMPILE"' "$P/debian/scripts/dkms-build"
-check "control: the unpatched dkms-build passes CROSS_COMPILE as it is" \
-  bash -c '! grep -q cross_cc "$1/debian/scripts/dkms-build"' _ "$N"
+# dkms runs make with its own PATH, without the cross compiler's directory:
+# the patched dkms-build hands kbuild the cross tools' full path, their
+# directory, not distcc's masquerade one, which kernel-debs.sh --distcc puts
+# first and which has compiler names only. Run up to dkms with a recorder
+# in its place (found in PATH: the scratch path has a space); end to end in
+# tests/full/focal-simulated.sh.
+mkdir -p "$SCRATCH/masq" "$SCRATCH/cross tools" "$SCRATCH/recorder"
+for t in gcc ld objcopy; do printf '#!/bin/sh\nexit 0\n' >"$SCRATCH/cross tools/aarch64-linux-gnu-$t"; done
+chmod 755 "$SCRATCH/cross tools"/*
+ln -s /usr/bin/true "$SCRATCH/masq/aarch64-linux-gnu-gcc"
+printf '#!/bin/sh\nprintf "%%s\\n" "$CROSS_COMPILE" >"$DKMS_RECORD"\nexit 1\n' >"$SCRATCH/recorder/dkms-recorder"
+chmod 755 "$SCRATCH/recorder/dkms-recorder"
+# recorded DIR [SED]: the CROSS_COMPILE dkms got from DIR's dkms-build
+# (edited by SED).
+recorded() {
+  sed -e 's@/usr/sbin/dkms@dkms-recorder@' -e "${2:-}" "$1/debian/scripts/dkms-build" >"$1/debian/scripts/dkms-build-rec"
+  rm -rf "$1/dk"; mkdir -p "$1/dk"
+  (cd "$1" && CROSSBOOT_DKMS_DEBS="$SCRATCH/debs" DKMS_RECORD="$1/record" \
+      PATH="$SCRATCH/masq:$SCRATCH/cross tools:$SCRATCH/recorder:$PATH" \
+      CROSS_COMPILE=aarch64-linux-gnu- sh debian/scripts/dkms-build-rec "$1/dk" 5.4.0-200-tickless - linux-modules \
+      "$1/pkgdir" "" wireguard pool/universe/w/wireguard-linux-compat/wireguard-dkms_1_all.deb >/dev/null 2>&1) || true
+  cat "$1/record" 2>/dev/null
+}
+cc_prefix=$(recorded "$P")
+if [ "$cc_prefix" = "$SCRATCH/cross tools/aarch64-linux-gnu-" ]; then
+  ok "dkms-build, cross-compiling: dkms gets the cross tools' full path, not distcc's masquerade directory"
+else not_ok "dkms-build, cross-compiling: dkms got CROSS_COMPILE='$cc_prefix'"; fi
+check "control: the directory taken from the cross gcc's name is distcc's masquerade one" \
+  test "$(recorded "$P" 's@{CROSS_COMPILE}ld@{CROSS_COMPILE}gcc@')" = "$SCRATCH/masq/aarch64-linux-gnu-"
 finish
