@@ -33,6 +33,13 @@
 # given stay as they are: kbuild sees the same command (the scripts are
 # not in it); they differ from these in -g's columns only.
 #
+# One kind of compile stays here: assembly output (-S). kbuild makes a few
+# .s files with -fverbose-asm, which quotes the source lines beside the
+# code; a host has only the preprocessed text, so its .s lacks them, and
+# one of those files (scripts/mod/devicetable-offsets.s) is in the headers
+# package. A third directory, first in PATH, holds for each name a script
+# that runs the -no-integrated-cpp one for -S and distcc's link otherwise.
+#
 # The jobs: make -j follows the hosts' slots (ADDR/N: N jobs at once;
 # distcc's default 4) plus this machine's CPUs (preprocessing, links, what
 # falls back); at most that many CPUs' worth of local compiles at once
@@ -113,19 +120,25 @@ distcc_compiler_names() {
 
 # distcc_setup DIR CLIENT NAME...: DIR (WORK/distcc, DISTCC_CHROOT_WORK/distcc
 # in the chroot) made anew: the client, masq/NAME links to it, cc/NAME
-# scripts running DISTCC_REAL_BIN/NAME with -no-integrated-cpp.
+# scripts running DISTCC_REAL_BIN/NAME with -no-integrated-cpp, pre/NAME
+# scripts choosing between the two (-S: cc/NAME).
 distcc_setup() {
   local dir=$1 client=$2 n in="$DISTCC_CHROOT_WORK/distcc"; shift 2
   [ $# -gt 0 ] || die "--distcc: the build chroot has no target compiler names (usr/local/bin/$TARGET_GNU_TRIPLET-gcc)"
   rm -rf "$dir"
-  mkdir -p "$dir/masq" "$dir/cc"
+  mkdir -p "$dir/masq" "$dir/cc" "$dir/pre"
   install -m 755 "$client" "$dir/distcc"
   for n in "$@"; do
     ln -s "$in/distcc" "$dir/masq/$n"
     # shellcheck disable=SC2016 # "$@" is the script's
     printf '#!/bin/sh\n# kernel-debs.sh --distcc: preprocessed apart, as on a compile host (scripts/kernel/distcc.sh)\nexec %s -no-integrated-cpp "$@"\n' \
       "$(sh_quote "$DISTCC_REAL_BIN/$n")" >"$dir/cc/$n"
-    chmod 755 "$dir/cc/$n"
+    # (distcc, as masq/NAME, takes the first NAME in PATH that is not a
+    # link to it for the compiler: pre/ leaves PATH first)
+    # shellcheck disable=SC2016 # $a, $PATH and "$@" are the script's
+    printf '#!/bin/sh\n# kernel-debs.sh --distcc: -S compiled here, the rest through distcc (scripts/kernel/distcc.sh)\nfor a do [ "$a" != -S ] || exec %s "$@"; done\nPATH=${PATH#%s:}\nexec %s "$@"\n' \
+      "$(sh_quote "$in/cc/$n")" "$(sh_quote "$in/pre")" "$(sh_quote "$in/masq/$n")" >"$dir/pre/$n"
+    chmod 755 "$dir/cc/$n" "$dir/pre/$n"
   done
 }
 
@@ -137,7 +150,7 @@ distcc_env_script() {
   printf '# --distcc (scripts/kernel/distcc.sh)\n'
   # (the chroot's /tmp is its own: no state of another build's client)
   printf 'export DISTCC_DIR=/tmp/distcc\nmkdir -p "$DISTCC_DIR"\n'
-  printf 'PATH=%s:%s:"$PATH"\n' "$(sh_quote "$d/masq")" "$(sh_quote "$d/cc")"
+  printf 'PATH=%s:%s:%s:"$PATH"\n' "$(sh_quote "$d/pre")" "$(sh_quote "$d/masq")" "$(sh_quote "$d/cc")"
   printf 'export PATH DISTCC_HOSTS=%s DISTCC_LOG=%s\n' "$(sh_quote "$1")" "$(sh_quote "$DISTCC_CHROOT_WORK/distcc.log")"
   printf 'export DISTCC_FALLBACK=1 DISTCC_NO_REWRITE_CROSS=1\n'
 }

@@ -235,9 +235,9 @@ if ! "$TOP/build.sh" aarch64 distccd >"$LOGS/build-farm-kernel-distccd.log" 2>&1
 fi
 
 # farm_build: kernel-debs.sh --distcc in the client's namespace, in the
-# background; once h2 has served KILL_AFTER jobs and holds a connection
-# (farm_holds_job), every process in h2's namespace is killed: the machine
-# is gone, mid-job. KILLED says whether it was, KILLED_AT after how many of
+# background; once h2 has served KILL_AFTER jobs and compiles one (its
+# compiler runs: farm_compiling, so the client waits for that result),
+# every process in h2's namespace is killed: the machine is gone, mid-job. KILLED says whether it was, KILLED_AT after how many of
 # h2's jobs.
 farm_build() {
   local pid rc=0 n
@@ -248,7 +248,7 @@ farm_build() {
   KDEBS_IN=()
   while kill -0 "$pid" 2>/dev/null; do
     n=$(farm_jobs_served h2)
-    if [ "$n" -ge "$KILL_AFTER" ] && farm_holds_job h2; then
+    if [ "$n" -ge "$KILL_AFTER" ] && farm_compiling h2; then
       farm_kill h2
       KILLED=yes KILLED_AT=$n
       break
@@ -269,7 +269,7 @@ else
   not_ok "the build through the farm (log: $LOGS/build-farm-kernel-farm.log)"
   tail -n 20 "$LOGS/build-farm-kernel-farm.log" | sed 's/^/#   /'
 fi
-check "h2 was killed while it held a job, after serving $((KILLED_AT - before[h2])) (killed: $KILLED)" test "$KILLED" = yes
+check "h2 was killed while it compiled a job, after serving $((KILLED_AT - before[h2])) (killed: $KILLED)" test "$KILLED" = yes
 check "h2's namespace has no process left" test "$(farm_pids_in h2)" = 0
 for h in "${HOSTS[@]}"; do
   n=$(($(farm_jobs_served "$h") - before[$h]))

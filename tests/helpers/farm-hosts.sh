@@ -29,6 +29,7 @@
 #                             (0 before it has one)
 #   farm_pids_in HOST         processes in HOST's namespace
 #   farm_holds_job HOST       HOST serves a connection now
+#   farm_compiling HOST       HOST's compiler runs for a job now
 #   farm_check_refused DIR FILE
 #                             one job (FILE, a C file in DIR) from x is
 #                             refused by h1; the control: from the client
@@ -176,6 +177,29 @@ farm_holds_job() {
     [ -z "$(pgrep -P "$p")" ] || return 0
   done
   return 1
+}
+
+# farm_compiling HOST: a compiler (cc1, cc1plus, as) runs for one of HOST's
+# jobs now, so its client waits for the result: below HOST's listener by
+# parentage (a job's sandbox has namespaces of its own, so it is not among
+# HOST's network namespace's processes). A forked listener alone may be a
+# job already answered.
+farm_compiling() {
+  local p roots=''
+  for p in $(ip netns pids "$(farm_ns "$1")"); do
+    [ "$(ps -o comm= -p "$p")" != socat ] || roots+=" $p"
+  done
+  [ -n "$roots" ] || return 1
+  ps -e -o pid=,ppid=,comm= | awk -v roots="$roots" '
+    BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) listener[r[i]] = 1 }
+    { parent[$1] = $2; comm[$1] = $3 }
+    END {
+      for (p in comm) {
+        if (comm[p] !~ /^(cc1|cc1plus|as)$/) continue
+        for (q = parent[p]; q > 1 && (q in parent); q = parent[q]) if (q in listener) exit 0
+      }
+      exit 1
+    }'
 }
 
 # farm_one_job NODE DIR FILE OUT [VAR=VALUE...]: FILE compiled to OUT in

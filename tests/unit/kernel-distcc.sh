@@ -62,8 +62,8 @@ script() {
 up=$(script upstream --distcc '10.0.0.2/8 10.0.0.3/8')
 jobs=$((16 + CPUS))
 check "upstream: make -j$jobs bindeb-pkg" grep -q -- "-j$jobs KDEB_PKGVERSION=6.1.0-1 bindeb-pkg" <<<"$up"
-check "upstream: the masquerade directory first in PATH, then the -no-integrated-cpp one" \
-  grep -qx "PATH='/build/distcc/masq':'/build/distcc/cc':\"\$PATH\"" <<<"$up"
+check "upstream: the -S chooser first in PATH, then the masquerade directory, then the -no-integrated-cpp one" \
+  grep -qx "PATH='/build/distcc/pre':'/build/distcc/masq':'/build/distcc/cc':\"\$PATH\"" <<<"$up"
 check "upstream: DISTCC_HOSTS: this machine's limits, then the hosts" \
   grep -qx "export PATH DISTCC_HOSTS='--localslots=$CPUS --localslots_cpp=$((2 * CPUS)) 10.0.0.2:3632/8 10.0.0.3:3632/8' DISTCC_LOG='/build/distcc.log'" <<<"$up"
 check "upstream: local fallback on, no rewriting of the compiler's name" \
@@ -170,7 +170,10 @@ distcc_setup "$W/distcc" "$(command -v distcc)" aarch64-linux-gnu-gcc-9
 mapfile -t HOSTS < <(distcc_hosts "127.0.0.1:$P1/2 127.0.0.1:$P2/2")
 distcc_env_script "$(distcc_hosts_var 2 "${HOSTS[@]}")" >"$W/env.sh"
 for f in a b c; do printf 'int %s(void) { return 1; }\n' "$f" >"$W/proj/$f.c"; done
-printf '%s\n' 'prog: a.o b.o c.o' $'\t$(CC) -o $@ a.o b.o c.o' '%.o: %.c' $'\t$(CC) -O2 -g -c $< -o $@' >"$W/proj/Makefile"
+printf 'int d(void) { return 4; }\n' >"$W/proj/d.c"
+# d.s: assembly output, as kbuild's -fverbose-asm .s files (compiled here).
+printf '%s\n' 'prog: a.o b.o c.o d.s' $'\t$(CC) -o $@ a.o b.o c.o' '%.o: %.c' $'\t$(CC) -O2 -g -c $< -o $@' \
+  '%.s: %.c' $'\t$(CC) -O2 -fverbose-asm -S $< -o $@' >"$W/proj/Makefile"
 export CALLS="$S/calls"
 # (DISTCC_DIR: /tmp/distcc, as in the chroot; here a scratch one)
 run_build() {
@@ -179,14 +182,22 @@ run_build() {
 }
 if run_build >"$S/build.log" 2>&1; then ok "make -j4 with every host unreachable: it finishes (local fallback)"
 else not_ok "make with every host unreachable failed"; sed 's/^/#   /' "$S/build.log"; fi
-check "the three objects and the program are there" test -s "$W/proj/a.o" -a -s "$W/proj/b.o" -a -s "$W/proj/c.o" -a -s "$W/proj/prog"
+check "the three objects, the assembly and the program are there" \
+  test -s "$W/proj/a.o" -a -s "$W/proj/b.o" -a -s "$W/proj/c.o" -a -s "$W/proj/d.s" -a -s "$W/proj/prog"
+check "the assembly (-S) was compiled, with -no-integrated-cpp" \
+  grep -q -- '^-no-integrated-cpp -O2 -fverbose-asm -S d.c -o d.s$' "$CALLS"
 check "the compiler ran through the -no-integrated-cpp script (every call: $(wc -l <"$CALLS"))" \
   bash -c '[ "$(grep -c -- "^-no-integrated-cpp " "$1")" = "$(wc -l <"$1")" ]' _ "$CALLS"
 check "the build machine's gcc does not go through distcc ($(cat "$W/gcc-is"))" \
   bash -c '[[ $(cat "$1") != "$2"/distcc/* ]]' _ "$W/gcc-is" "$W"
 summary=$(distcc_summary "$W/distcc.log" "${HOSTS[@]}")
 printf '%s\n' "$summary" | sed 's/^/#   /'
-check "summary: 3 compile jobs, all here" grep -qx 'distcc: 3 compile jobs this run' <<<"$summary"
+check "summary: 3 compile jobs (the objects; the -S compile not one), all here" grep -qx 'distcc: 3 compile jobs this run' <<<"$summary"
 check "summary: 3 compiled here" grep -Eq '^  here +3 compiled' <<<"$summary"
 check "summary: a host that refused the connection is named as failed" grep -Eq 'compiled, [0-9]+ failed' <<<"$summary"
+# The control: the same -S compile through distcc's link itself is a job.
+sh -c '. "$1/env.sh"; export DISTCC_DIR="$2"; cd "$1/proj"; "$1/distcc/masq/aarch64-linux-gnu-gcc-9" -O2 -S d.c -o e.s' \
+  _ "$W" "$S/distcc-dir" >/dev/null 2>&1 || true
+check "control: -S through distcc's link is a distcc job (4 in its log)" \
+  grep -qx 'distcc: 4 compile jobs this run' <<<"$(distcc_summary "$W/distcc.log" "${HOSTS[@]}")"
 finish
