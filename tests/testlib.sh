@@ -31,10 +31,13 @@ expect_fail() {
 }
 
 # A scratch directory removed when the script exits (its name has a space,
-# so every path through it is tested for quoting).
+# so every path through it is tested for quoting), also when it is stopped
+# (bash killed by a signal it does not trap skips its EXIT trap).
 scratch() {
   SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/crossboot test.XXXXXX")
   trap 'rm -rf "$SCRATCH"' EXIT
+  trap 'exit 143' TERM
+  trap 'exit 130' INT
 }
 
 finish() { exit "$FAILED"; }
