@@ -161,6 +161,11 @@ sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 # distcc_summary LOG HOST...: which host compiled how many of this run's
 # jobs, from distcc's log (each client process's lines, ended by its
 # "exit: code" line; pids are reused in a long build), and what ran here.
+# A host fails a job two ways in distcc 3.4's log: "failed to distribute F
+# to HOST, running locally instead", or (a host unreachable or gone
+# mid-job) silently: the same process's next "exec on" names another host
+# or localhost (it picks again). A compile error on a host ("remote
+# compilation ... failed, retrying locally") is no host failure.
 distcc_summary() {
   local log=$1; shift
   [ -f "$log" ] || { printf 'distcc: no log (%s): no compile went through distcc\n' "$log"; return 0; }
@@ -168,11 +173,16 @@ distcc_summary() {
     function key(h) { sub(/:$/, "", h); sub(/[\/,].*/, "", h); return h }
     { if (!match($1, /^distcc\[[0-9]+\]$/)) next; pid = $1 }
     / compile from / { job[pid] = 1 }
-    $2 == "exec" && $3 == "on" { last[pid] = key($4) }
+    $2 == "exec" && $3 == "on" {
+      h = key($4)
+      if (trying[pid] != "") { failed[trying[pid]]++; if (h == "localhost") why[pid] = "host" }
+      trying[pid] = (h == "localhost" ? "" : h); last[pid] = h }
+    /remote compilation of .* failed, retrying locally/ { why[pid] = "error"; trying[pid] = "" }
     /failed to distribute .* to .*, running locally instead/ {
-      h = $0; sub(/, running locally instead.*/, "", h); sub(/.* to /, "", h); failed[key(h)]++; why[pid] = "host" }
-    /failed to distribute, running locally instead/ { why[pid] = "none" }
-    /remote compilation of .* failed, retrying locally/ { why[pid] = "error" }
+      if (why[pid] != "error") {
+        h = $0; sub(/, running locally instead.*/, "", h); sub(/.* to /, "", h); failed[key(h)]++; why[pid] = "host" }
+      trying[pid] = "" }
+    /failed to distribute, running locally instead/ { if (why[pid] == "") why[pid] = "none" }
     /\(dcc_exit\) exit: code / {
       if (job[pid]) {
         jobs++
@@ -181,7 +191,7 @@ distcc_summary() {
         if (last[pid] == "" || last[pid] == "localhost") { here++; if (why[pid] != "") herewhy[why[pid]]++ }
         else served[last[pid]]++
       }
-      delete job[pid]; delete last[pid]; delete why[pid]
+      delete job[pid]; delete last[pid]; delete why[pid]; delete trying[pid]
     }
     END {
       printf "distcc: %d compile jobs this run%s\n", jobs, (bad ? sprintf(", %d failed", bad) : "")
