@@ -297,6 +297,10 @@ dpkg_install() {
 install_packages() {
   local bad
   cp -a "$OUT/target-root/root" "$W/root"
+  # The initramfs gzip-compressed: every kernel that takes one unpacks that
+  # (a distribution's default may be one an older kernel lacks).
+  mkdir -p "$W/root/etc/initramfs-tools/conf.d"
+  printf 'COMPRESS=gzip\n' >"$W/root/etc/initramfs-tools/conf.d/crossboot-check"
   bad=$(dpkg_install "$W/dpkg.log" "${INSTALL[@]}")
   if [ -z "$bad" ]; then ok "dpkg installs $(printf '%s ' "${INSTALL[@]##*/}")into a $DISTRO_NAME $TARGET_DEB_ARCH root"
   else not_ok "dpkg did not install: ${bad//$'\n'/, } (log: $W/dpkg.log)"; tail -n 20 "$W/dpkg.log" | indent; return 1; fi
@@ -363,13 +367,22 @@ check_package_sizes() {
 }
 
 # boot: the root as an ext4 disk, the installed kernel booted with
-# nohz_full; guest-check.sh as init reports on the console.
+# nohz_full through the initramfs its install made (initramfs-tools'
+# hook: the full-size kernel's disk drivers are modules); guest-check.sh as
+# init reports on the console.
 boot() {
-  local mb cpus
+  local mb cpus initrd=()
   cpus=$(( ${NOHZ##*-} + 1 ))
   cp -r "$KDIR/check-module" "$W/root/root/"
   install -m 755 "$KDIR/guest-check.sh" "$W/root/sbin/crossboot-check"
   cp "$W/root/boot/vmlinuz-$RELEASE" "$W/vmlinuz"
+  if [ -f "$W/root/boot/initrd.img-$RELEASE" ]; then
+    cp "$W/root/boot/initrd.img-$RELEASE" "$W/initrd.img"
+    initrd=(-initrd "$W/initrd.img")
+    ok "installing linux-image made its initramfs (/boot/initrd.img-$RELEASE, $(du -m "$W/initrd.img" | cut -f1) MB), as on a $TARGET_DEB_ARCH machine"
+  else
+    not_ok "installing linux-image made no initramfs (/boot/initrd.img-$RELEASE; initramfs-tools' hook: see $W/dpkg.log)"
+  fi
   mb=$(( $(du -sm "$W/root" | cut -f1) + 512 ))
   mkfs.ext4 -q -F -L crossboot -d "$W/root" "$W/root.img" "${mb}M" >/dev/null
   [ "$KEEP" = 1 ] || rm -rf "$W/root"
@@ -377,7 +390,7 @@ boot() {
   BOOT_START=$SECONDS
   timeout "$TIMEOUT" "$TARGET_QEMU_SYSTEM" -M "$TARGET_QEMU_MACHINE" -cpu "$CPU" \
     -smp "$cpus" -m 2048 -nographic -no-reboot -nic none \
-    -kernel "$W/vmlinuz" -drive "file=$W/root.img,format=raw,if=virtio" \
+    -kernel "$W/vmlinuz" "${initrd[@]}" -drive "file=$W/root.img,format=raw,if=virtio" \
     -append "console=$TARGET_CONSOLE root=/dev/vda rw rootwait nohz_full=$NOHZ init=/sbin/crossboot-check panic=-1" \
     </dev/null >"$W/console.log" 2>&1 || note "qemu exit status $? (124: timed out after ${TIMEOUT}s)"
   BOOT_SECONDS=$((SECONDS - BOOT_START))

@@ -19,7 +19,12 @@ STAGE_EXPORT=1
 # bullseye), which sign-file in linux-headers links against; bc, bison and
 # flex make it a root that can build a kernel natively, the emulated
 # reference of tests/bench/kernel-cross-vs-emulated.sh.
-TARGET_ROOT_PACKAGES="gcc,make,libc6-dev,kmod,linux-base,libssl-dev,libelf1,bc,bison,flex"
+# initramfs-tools: a full-size Ubuntu arm64 kernel has every disk driver
+# qemu's virt machine offers as a module (virtio_blk, virtio_scsi, nvme,
+# ahci: m), so it boots, as on an arm64 machine, through the initramfs
+# that installing linux-image makes (the linux-image postinst runs
+# /etc/kernel/postinst.d, where initramfs-tools' hook is).
+TARGET_ROOT_PACKAGES="gcc,make,libc6-dev,kmod,linux-base,libssl-dev,libelf1,bc,bison,flex,initramfs-tools"
 # What the kernel tools packages of Ubuntu trees (linux-tools-*) need to
 # install and run: the libraries perf, bpftool, cpupower and usbip link
 # (perf: libdw, libunwind, libnuma, libslang, libcap, zlib, liblzma; libelf

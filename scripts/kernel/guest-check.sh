@@ -7,8 +7,9 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 say() { echo "CROSSBOOT: $*"; }
 
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
+# (booted through an initramfs, /proc, /sys and /dev are mounted already)
+mountpoint -q /proc || mount -t proc proc /proc
+mountpoint -q /sys || mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /tmp
 [ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
 say "uname-r $(uname -r)"
