@@ -397,7 +397,8 @@ prepare_copy() {
   fi
   cp "$RESOLVED" "$RESOLVED_SAVED"
   commit_tree_listing
-  state_put prepared "$recipe:$(sha_of_stdin <"$WORK/state/tree.list")"
+  # (--estimate skips the tree's clean: a build after it must not resume)
+  [ "$ESTIMATE" = 1 ] || state_put prepared "$recipe:$(sha_of_stdin <"$WORK/state/tree.list")"
 }
 
 # key_name: the user's key's name in the build tree's certs/ (userconf.sh:
@@ -480,6 +481,39 @@ check_config() {
   [ -z "$missing" ] || die "--fragment settings Kconfig did not keep (a dependency is off, or no such option): ${missing//$'\n'/; }"
 }
 
+# check_btf: with CONFIG_DEBUG_INFO_BTF the kernel's types are in vmlinux's
+# .BTF section. 5.4's link-vmlinux.sh goes on when pahole fails, so the
+# build would succeed without them (and the guest find no
+# /sys/kernel/btf/vmlinux hours later).
+check_btf() {
+  grep -qx 'CONFIG_DEBUG_INFO_BTF=y' "$BUILT_CONFIG" || return 0
+  local vmlinux hex
+  vmlinux=$("${KIND}_build_dir")/vmlinux
+  have readelf || die "readelf is missing (apt-get install binutils): it checks vmlinux's BTF"
+  hex=$(readelf -S -W "$vmlinux" 2>/dev/null |
+    awk '{ for (i = 1; i < NF; i++) if ($i == ".BTF") { print $(i + 4); exit } }')
+  if [ -z "$hex" ] || [ "$((16#$hex))" = 0 ]; then
+    die "CONFIG_DEBUG_INFO_BTF is on but $vmlinux has no .BTF section: pahole failed (see $WORK/build.log)"
+  fi
+}
+
+# What a full-size build's work directory grows to, in GB: objects with
+# debug info, ~5 800 modules, four vmlinux-sized links, the packages
+# (10 GB at 40 % of the objects in a first try).
+KERNEL_FULL_SPACE_GB=30
+
+# check_space: a full-size build has room to finish on WORK's file system
+# (what is already there counts), checked before it starts.
+check_space() {
+  [ "$SIZE" = full ] && [ "$ESTIMATE" = 0 ] || return 0
+  local used have
+  used=$(du -s -BG "$WORK" 2>/dev/null | cut -f1) || true
+  used=${used%G}
+  have=$(df -P -BG "$WORK" | awk 'NR == 2 { sub(/G$/, "", $4); print $4 }')
+  [ "$have" -ge $((KERNEL_FULL_SPACE_GB - ${used:-0})) ] ||
+    die "a full-size build needs about $KERNEL_FULL_SPACE_GB GB in $WORK (${used:-0} GB there now); its file system has $have GB free"
+}
+
 cleanup() {
   # The user's key stays in the build tree only while it builds.
   [ -z "$SIGNING_KEY" ] || rm -f "$("${KIND}_build_dir")/certs/$(key_name)" 2>/dev/null || true
@@ -510,6 +544,7 @@ main() {
   "$TOP/build.sh" --distro "$DISTRO" "$TARGET" build-chroot >&2
   if [ "$FRESH" = 1 ]; then msg "--fresh: starting over in $WORK"; rm -rf "${WORK:?}/src" "$WORK/state" "$WORK/debs" "$WORK/keep" "$WORK/out" "$WORK/dkms"; fi
   mkdir -p "$WORK"
+  check_space
   [ ! -f "$WORK/build.log" ] || mv "$WORK/build.log" "$WORK/build.log.1"
   distcc_start
   restore_build_state
@@ -528,6 +563,7 @@ main() {
   distcc_report
   BUILT_CONFIG=$("${KIND}_built_config" "$WORK/src")
   check_config
+  check_btf
   msg "packages in $OUT/debs ($(duration $((SECONDS - start))) this run):"
   mapfile -t targets < <("${KIND}_targets")
   mapfile -t built < <(publish_debs "$OUT/debs" "${targets[@]}")

@@ -22,10 +22,17 @@ progress_phase() {
   esac
 }
 
-# count_objects DIR: objects compiled so far under DIR. (find fails when a
-# file it listed is gone, as kbuild's temporary ones go: not an error here.)
+# count_objects DIR: objects compiled so far under DIR: .NAME.o.cmd files
+# whose command compiles (-c), as the expected count has them; not a
+# multi-file object's ld -r, not a module's NAME.mod.o (made after
+# compiling). Only each file's first line is read. (find fails when a file
+# it listed is gone, as kbuild's temporary ones go: not an error here.)
 count_objects() {
-  if [ -d "$1" ]; then { find "$1" -name '.*.o.cmd' 2>/dev/null || true; } | wc -l; else echo 0; fi
+  if [ -d "$1" ]; then
+    { find "$1" -name '.*.o.cmd' ! -name '.*.mod.o.cmd' \
+        -exec awk 'FNR == 1 { if (/ -c /) n++; nextfile } END { print n + 0 }' {} + 2>/dev/null || true; } |
+      awk '{ s += $1 } END { print s + 0 }'
+  else echo 0; fi
 }
 
 # duration SECONDS: 1h05m, 7m, 40s.

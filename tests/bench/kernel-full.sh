@@ -54,8 +54,9 @@ done_phase() { grep -qx "$1 done" "$RESULTS"; }
 # spent PHASE: the seconds this phase's tries took so far.
 spent() { awk -v p="$1" '$1 == p && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' "$RESULTS"; }
 # compiled: target objects kbuild compiled in the last run (kernel-debs.sh
-# starts the work directory's build.log anew each run).
-compiled() { grep -cE '^  CC (\[M\] )?' "$(work_dir)/build.log" || true; }
+# starts the work directory's build.log anew each run), not the modules'
+# NAME.mod.o (made after compiling).
+compiled() { grep -E '^  CC (\[M\] )?' "$(work_dir)/build.log" | grep -vc '\.mod\.o$' || true; }
 
 # carry PHASE: the time a try of PHASE cut short (a lost session) had
 # spent, from PHASE.partial into RESULTS, so that the next try adds to it.
