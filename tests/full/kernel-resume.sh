@@ -38,8 +38,8 @@ rm -rf "$WORK"
 trap 'rm -rf "$SCRATCH" "$WORK" "$WORK.lock" "$WORK.lock.pid"' EXIT
 
 # compiled LOG: objects the run of LOG compiled (kbuild's "  CC " lines of
-# target objects).
-compiled() { grep -cE '^  CC (\[M\] )?' "$1" || true; }
+# target objects, not the modules' NAME.mod.o: as count_objects counts).
+compiled() { grep -E '^  CC (\[M\] )?' "$1" | grep -vc '\.mod\.o$' || true; }
 
 # The reference: how many objects the whole test-size build compiles.
 objects=$("$K" --distro "$DISTRO" --size test --estimate --sample 1 "$COPY" 2>"$LOGS/kernel-resume-estimate.log" |
