@@ -48,7 +48,6 @@ say "proc-modules $(grep -c '^crossboot_check ' /proc/modules)"
 # The control of the taint above: this module is not signed.
 say "tainted-check-module $(cat /proc/sys/kernel/tainted)"
 
-
 # The kernel tools (Ubuntu trees' linux-tools-*), when installed. Each runs
 # through linux-tools-common's wrapper (/usr/bin/perf, ...), which picks
 # /usr/lib/linux-tools/$(uname -r)/TOOL, where the wrapper is Ubuntu's; else

@@ -35,6 +35,10 @@ count_objects() {
   else echo 0; fi
 }
 
+# compiled_in_log LOG: target objects a build log's kbuild lines say were
+# compiled ("  CC" lines), counted as count_objects counts (not NAME.mod.o).
+compiled_in_log() { grep -E '^  CC (\[M\] )?' "$1" | grep -vc '\.mod\.o$' || true; }
+
 # duration SECONDS: 1h05m, 7m, 40s.
 duration() {
   local s=$1

@@ -56,7 +56,7 @@ spent() { awk -v p="$1" '$1 == p && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 
 # compiled: target objects kbuild compiled in the last run (kernel-debs.sh
 # starts the work directory's build.log anew each run), not the modules'
 # NAME.mod.o (made after compiling).
-compiled() { grep -E '^  CC (\[M\] )?' "$(work_dir)/build.log" | grep -vc '\.mod\.o$' || true; }
+compiled() { compiled_in_log "$(work_dir)/build.log"; }
 
 # carry PHASE: the time a try of PHASE cut short (a lost session) had
 # spent, from PHASE.partial into RESULTS, so that the next try adds to it.

@@ -237,8 +237,8 @@ fi
 # farm_build: kernel-debs.sh --distcc in the client's namespace, in the
 # background; once h2 has served KILL_AFTER jobs and compiles one (its
 # compiler runs: farm_compiling, so the client waits for that result),
-# every process in h2's namespace is killed: the machine is gone, mid-job. KILLED says whether it was, KILLED_AT after how many of
-# h2's jobs.
+# every process in h2's namespace is killed: the machine is gone, mid-job.
+# KILLED says whether it was, KILLED_AT after how many of h2's jobs.
 farm_build() {
   local pid rc=0 n
   KILLED=no KILLED_AT=0

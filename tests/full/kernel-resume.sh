@@ -39,7 +39,7 @@ trap 'rm -rf "$SCRATCH" "$WORK" "$WORK.lock" "$WORK.lock.pid"' EXIT
 
 # compiled LOG: objects the run of LOG compiled (kbuild's "  CC " lines of
 # target objects, not the modules' NAME.mod.o: as count_objects counts).
-compiled() { grep -E '^  CC (\[M\] )?' "$1" | grep -vc '\.mod\.o$' || true; }
+compiled() { compiled_in_log "$1"; }
 
 # The reference: how many objects the whole test-size build compiles.
 objects=$("$K" --distro "$DISTRO" --size test --estimate --sample 1 "$COPY" 2>"$LOGS/kernel-resume-estimate.log" |

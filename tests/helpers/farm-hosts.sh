@@ -172,11 +172,16 @@ farm_pids_in() { ip netns pids "$(farm_ns "$1")" | wc -l; }
 # script and socat; a job's sandbox has a network namespace of its own.)
 farm_holds_job() {
   local p
-  for p in $(ip netns pids "$(farm_ns "$1")"); do
-    [ "$(ps -o comm= -p "$p")" = socat ] || continue
-    [ -z "$(pgrep -P "$p")" ] || return 0
-  done
+  for p in $(farm_listeners "$1"); do [ -z "$(pgrep -P "$p")" ] || return 0; done
   return 1
+}
+
+# farm_listeners HOST: the pids of HOST's listener (socat) processes.
+farm_listeners() {
+  local p
+  for p in $(ip netns pids "$(farm_ns "$1")"); do
+    [ "$(ps -o comm= -p "$p")" != socat ] || printf '%s\n' "$p"
+  done
 }
 
 # farm_compiling HOST: a compiler (cc1, cc1plus, as) runs for one of HOST's
@@ -185,10 +190,8 @@ farm_holds_job() {
 # HOST's network namespace's processes). A forked listener alone may be a
 # job already answered.
 farm_compiling() {
-  local p roots=''
-  for p in $(ip netns pids "$(farm_ns "$1")"); do
-    [ "$(ps -o comm= -p "$p")" != socat ] || roots+=" $p"
-  done
+  local roots
+  roots=$(farm_listeners "$1" | tr '\n' ' ')
   [ -n "$roots" ] || return 1
   ps -e -o pid=,ppid=,comm= | awk -v roots="$roots" '
     BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) listener[r[i]] = 1 }
