@@ -87,6 +87,24 @@ tally() {
   done
 }
 
+# stop_test STATUS: this run stopped (Ctrl-C, kill): the test running is
+# stopped too, and waited for (it removes its scratch), then this exits.
+# timeout(1) runs a test in a process group of its own, which neither a
+# terminal's Ctrl-C nor a kill of this script's group reaches: without
+# this, the test went on alone. timeout passes the TERM on to its group.
+TEST_PID=''
+stop_test() {
+  trap - TERM INT
+  if [ -n "$TEST_PID" ]; then
+    printf 'stopped: stopping the running test too\n' >&2
+    kill -TERM "$TEST_PID" 2>/dev/null || true
+    wait "$TEST_PID" 2>/dev/null || true
+  fi
+  exit "$1"
+}
+trap 'stop_test 143' TERM
+trap 'stop_test 130' INT
+
 # run_test SCRIPT: run one test script, show and count its lines. A script
 # that needs longer than TEST_TIMEOUT (default 2400 s) says so on a line
 # "# test-timeout: SECONDS".
@@ -100,7 +118,10 @@ run_test() {
     printf 'skip %s: passed whole at this commit in an earlier run (--resume; its log: %s)\n' "$name" "$log"
     SKIPPED=$((SKIPPED + 1)); return 0
   fi
-  timeout "${TEST_TIMEOUT:-${limit:-2400}}" bash "$t" >"$log" 2>&1 </dev/null || rc=$?
+  timeout "${TEST_TIMEOUT:-${limit:-2400}}" bash "$t" >"$log" 2>&1 </dev/null &
+  TEST_PID=$!
+  wait "$TEST_PID" || rc=$?
+  TEST_PID=''
   grep -E '^(ok|not ok|skip) |^#' "$log" || true
   tally < <(grep -E '^(ok|not ok|skip) ' "$log")
   if [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$log"; then
