@@ -143,8 +143,10 @@ scratch_point
 # stays out), then an unprivileged user namespace of the job's own with a
 # /tmp that is a tmpfs bounded in bytes and in files (bwrap's own --tmpfs
 # has no file limit) and the process limit (counted there), and execs
-# bwrap, which builds the sandbox around it. At the wall time it kills
-# bwrap, whose pid namespace takes every process of the job with it. The
+# bwrap, which builds the sandbox around it, as pid 1 of a pid namespace
+# of the job's own. At the wall time, or killed itself, it takes that
+# namespace down, and with it every process of the job (bwrap's own
+# --die-with-parent leaves a child behind if bwrap is killed early). The
 # job gets only the connection (0, 1), a pipe for its messages (2: each
 # line marked with the job's number, at most 1 MiB, into STATE/distccd.log)
 # and the command list (3).

@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <dirent.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -90,9 +92,10 @@ static void write_file(const char *path, const char *text)
 	close(fd);
 }
 
-/* own_namespaces: a user namespace where this user is root, and a mount
+/* own_namespaces: a user namespace where this user is root, a mount
  * namespace of its own in which the job's bounded tmpfs is mounted (bwrap's
- * own --tmpfs has no file limit); RLIMIT_NPROC set in there. */
+ * own --tmpfs has no file limit), and a pid namespace for the next process
+ * (first_in_pid_namespace); RLIMIT_NPROC set in there. */
 static void own_namespaces(const struct job_options *o)
 {
 	char map[64];
@@ -100,7 +103,7 @@ static void own_namespaces(const struct job_options *o)
 	gid_t gid = getgid();
 	struct rlimit r = { (rlim_t)o->procs, (rlim_t)o->procs };
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID))
 		fail("unshare (user namespaces may be off: sysctl user.max_user_namespaces, "
 		     "kernel.unprivileged_userns_clone, AppArmor's restrict_unprivileged_userns)");
 	write_file("/proc/self/setgroups", "deny");
@@ -152,6 +155,50 @@ static void move_fd(int from, int to)
 		fail("dup2");
 }
 
+/* first_in_pid_namespace: returns in a child, pid 1 of the namespace
+ * own_namespaces() made, killed when this process dies; this process waits
+ * for it and exits as it did. When pid 1 ends, however it ends, the kernel
+ * kills every process left in its namespace and in those nested in it. The
+ * sandbox's own --die-with-parent does not make that sure: bwrap killed
+ * during its set-up leaves its child waiting forever on an eventfd, before
+ * that child asks to die with its parent (found by the farm test: such a
+ * child, holding the connection, outlived its killed host). */
+static void first_in_pid_namespace(void)
+{
+	int alive[2], status;
+	struct pollfd p;
+	pid_t pid;
+
+	if (pipe(alive))
+		fail("pipe");
+	pid = fork();
+	if (pid < 0)
+		fail("fork (the job's pid namespace)");
+	if (pid == 0) {
+		close(alive[1]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+			fail("PR_SET_PDEATHSIG");
+		/* Its parent is outside its namespace (getppid() says 0): the
+		 * pipe's other end, closed, tells that the parent is gone. */
+		p.fd = alive[0];
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, 0) != 0)
+			_exit(126);
+		close(alive[0]);
+		return;
+	}
+	close(alive[0]);
+	/* The connection and the command list are the job's alone. */
+	close(0);
+	close(1);
+	close(3);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			fail("waitpid");
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
 void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd, pid_t parent)
 {
 	move_fd(log_fd, 2);
@@ -167,13 +214,14 @@ void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd, pid
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
 		fail("joining a new session keyring");
 	own_namespaces(o);
-	/* Killed with the starter (kill -9, the OOM killer) until bwrap's own
-	 * --die-with-parent holds: else the job would outlive its wall time.
-	 * Set here, after the last change of user, which clears it. */
+	/* Killed with the starter (kill -9, the OOM killer, its wall time), and
+	 * so the job's pid 1 with this: else the job would outlive its wall
+	 * time. Set here, after the last change of user, which clears it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
 		fail("PR_SET_PDEATHSIG");
 	if (getppid() != parent)
 		_exit(126);
+	first_in_pid_namespace();
 	execvp(o->argv[0], o->argv);
 	fail(o->argv[0]);
 }

@@ -11,10 +11,10 @@
  *
  * This process: checks the client's address (--allow), takes a job slot
  * (slots.c), forks the job (enter.c: limits, leaves root, a new session
- * keyring, its own user and mount namespaces with a bounded tmpfs, then
- * exec of PROGRAM, bubblewrap), relays the job's messages to the log with
- * its tag (relay.c), kills it at the wall time, and exits with its status
- * (128 + signal when killed). */
+ * keyring, its own user, mount and pid namespaces with a bounded tmpfs,
+ * then exec of PROGRAM, bubblewrap, as that pid namespace's pid 1),
+ * relays the job's messages to the log with its tag (relay.c), kills it at
+ * the wall time, and exits with its status (128 + signal when killed). */
 #define _GNU_SOURCE /* pipe2, O_NOFOLLOW */
 #include <errno.h>
 #include <fcntl.h>

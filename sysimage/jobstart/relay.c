@@ -89,7 +89,7 @@ static void emit(struct out *o, const char *buf, size_t len)
 
 /* relay FROM TAG WALL CHILD KILLED MASK: until the pipe's end (every
  * process of the job gone), or the wall time or a stop signal: then CHILD
- * (bwrap, whose pid namespace takes the job's processes with it) is killed
+ * (whose death ends the job's pid namespace, every process in it) is killed
  * (KILLED says why), and the pipe read to its end for a few seconds more.
  * The stop signals are let in (MASK) only while it waits. Returns 0, or -1
  * if the pipe never ended. */

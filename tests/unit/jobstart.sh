@@ -103,6 +103,21 @@ if [ "$out" = ran ]; then
   else ok "the job dies with its starter killed with -9"; fi
   if alive_after_kill "sleep 32.5" bash -c 'sleep 32.5 & wait'; then ok "control: a shell's child outlives the shell killed with -9"
   else not_ok "control: a shell's child died with the shell: the test cannot tell"; fi
+  # A program that leaves a child of its own behind, as bwrap killed during
+  # its set-up does (its child never asked to die with it): the job's pid
+  # namespace takes that child too. (The control is the one above.)
+  if alive_after_kill "sleep 33.5" "$JS" "${MIN[@]}" -- /bin/sh -c 'sleep 33.5 & wait'; then
+    not_ok "the job's grandchild outlived the starter killed with -9"
+  else ok "the job's grandchild (no parent-death signal of its own) dies with the starter killed with -9"; fi
+  # The same at the wall time: every process of the job ends, and the
+  # starter says why.
+  : >"$SCRATCH/wall.log"; rc=0
+  "$JS" --wall 1 --scratch /run --tmpfs size=1m --procs 10 "${MIN[@]:8}" --log "$SCRATCH/wall.log" \
+    -- /bin/sh -c 'sleep 34.5 & wait' </dev/null >/dev/null 2>&1 || rc=$?
+  left=$(pgrep -fc "sleep 34.5" || true)
+  pkill -f "sleep 34.5" || true
+  check "at its wall time the whole job ends (exit $rc, $left left): $(tr '\n' ' ' <"$SCRATCH/wall.log")" \
+    bash -c '[ "$1" = 137 ] && [ "$2" = 0 ] && grep -q "wall time is over" "$3"' _ "$rc" "$left" "$SCRATCH/wall.log"
   # A starter whose SIGCHLD is ignored (inherited through exec) still gives the job's status.
   if command -v perl >/dev/null; then
     check "control: perl passes an ignored SIGCHLD on" bash -c \
