@@ -1,7 +1,7 @@
 /* The job's side, after the fork: what ulimit, setpriv, keyctl, unshare
- * and mount did for it before, in one process, then exec of the sandbox
- * (bubblewrap). Every failure ends the job (status 126) with one line in
- * the log. */
+ * and mount did for it before, then exec of the sandbox (bubblewrap) as
+ * pid 1 of a pid namespace of the job's own. Every failure ends the job
+ * (status 126) with one line in the log. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -101,11 +101,13 @@ static void own_namespaces(const struct job_options *o)
 	char map[64];
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	struct rlimit r = { (rlim_t)o->procs, (rlim_t)o->procs };
+	/* (+1: the process waiting for the job's pid 1 counts too) */
+	struct rlimit r = { (rlim_t)o->procs + 1, (rlim_t)o->procs + 1 };
 
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID))
-		fail("unshare (user namespaces may be off: sysctl user.max_user_namespaces, "
-		     "kernel.unprivileged_userns_clone, AppArmor's restrict_unprivileged_userns)");
+		fail("unshare (user or pid namespaces may be off: sysctl user.max_user_namespaces, "
+		     "user.max_pid_namespaces, kernel.unprivileged_userns_clone, "
+		     "AppArmor's restrict_unprivileged_userns)");
 	write_file("/proc/self/setgroups", "deny");
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
 	write_file("/proc/self/uid_map", map);
@@ -169,7 +171,7 @@ static void first_in_pid_namespace(void)
 	struct pollfd p;
 	pid_t pid;
 
-	if (pipe(alive))
+	if (pipe2(alive, O_CLOEXEC))
 		fail("pipe");
 	pid = fork();
 	if (pid < 0)
@@ -189,10 +191,16 @@ static void first_in_pid_namespace(void)
 		return;
 	}
 	close(alive[0]);
-	/* The connection and the command list are the job's alone. */
-	close(0);
-	close(1);
-	close(3);
+	/* The host's stop (SIGTERM to every job process by name) is the
+	 * starter's to handle: it kills this with SIGKILL and says why. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	/* The connection and the command list are the job's alone (the
+	 * pipe's end stays, whatever number it got). */
+	for (int fd = 0; fd <= 3; fd++)
+		if (fd != 2 && fd != alive[1])
+			close(fd);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			fail("waitpid");
@@ -214,9 +222,10 @@ void enter_and_exec(const struct job_options *o, int log_fd, int cmdlist_fd, pid
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
 		fail("joining a new session keyring");
 	own_namespaces(o);
-	/* Killed with the starter (kill -9, the OOM killer, its wall time), and
-	 * so the job's pid 1 with this: else the job would outlive its wall
-	 * time. Set here, after the last change of user, which clears it. */
+	/* Killed with the starter (kill -9, the OOM killer), and the job's
+	 * pid 1 with this (which the relay kills at the wall time): else the
+	 * job would outlive its wall time. Set here, after the last change of
+	 * user, which clears it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
 		fail("PR_SET_PDEATHSIG");
 	if (getppid() != parent)

@@ -132,8 +132,8 @@ farm_wait_host() {
 
 # farm_kill NAME: SIGKILL to every process of the namespace, again until
 # none is left (a process can fork while the first ones die). A job's
-# sandbox has a network namespace of its own, so it is not listed; bwrap
-# --die-with-parent takes it down with its parent, which is.
+# sandbox has a network namespace of its own, so it is not listed; it is
+# pid 1 of a pid namespace whose starter, killed here, takes it down.
 farm_kill() {
   local ns pids _
   ns=$(farm_ns "$1")

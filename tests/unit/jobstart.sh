@@ -89,14 +89,15 @@ if [ "$out" = ran ]; then
   check "control: a log below the limit is written (size $(stat -c %s "$LOG"))" test "$(stat -c %s "$LOG")" -gt 267386880
   rm -f "$LOG"
   # The starter killed with -9 before the sandbox holds: the job goes with it.
+  # (MARK anchored: the starter's own command line names it too)
   alive_after_kill() {  # alive_after_kill MARK CMD...: the MARK process still runs 1 s after CMD is killed -9
     local pid rc=1
     "${@:2}" </dev/null >/dev/null 2>&1 & pid=$!
-    for _ in $(seq 50); do pgrep -f "$1" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 50); do pgrep -f "^(/bin/)?$1" >/dev/null && break; sleep 0.1; done
     kill -9 "$pid"; wait "$pid" 2>/dev/null || true
     sleep 1
-    pgrep -f "$1" >/dev/null && rc=0
-    pkill -f "$1" || true
+    pgrep -f "^(/bin/)?$1" >/dev/null && rc=0
+    pkill -f "^(/bin/)?$1" || true
     return "$rc"
   }
   if alive_after_kill "sleep 31.5" "$JS" "${MIN[@]}" -- /bin/sleep 31.5; then not_ok "the job outlived its starter killed with -9"
@@ -114,10 +115,24 @@ if [ "$out" = ran ]; then
   : >"$SCRATCH/wall.log"; rc=0
   "$JS" --wall 1 --scratch /run --tmpfs size=1m --procs 10 "${MIN[@]:8}" --log "$SCRATCH/wall.log" \
     -- /bin/sh -c 'sleep 34.5 & wait' </dev/null >/dev/null 2>&1 || rc=$?
-  left=$(pgrep -fc "sleep 34.5" || true)
-  pkill -f "sleep 34.5" || true
+  left=$(pgrep -fc "^sleep 34.5" || true)
+  pkill -f "^sleep 34.5" || true
   check "at its wall time the whole job ends (exit $rc, $left left): $(tr '\n' ' ' <"$SCRATCH/wall.log")" \
     bash -c '[ "$1" = 137 ] && [ "$2" = 0 ] && grep -q "wall time is over" "$3"' _ "$rc" "$left" "$SCRATCH/wall.log"
+  # A host stopping sends SIGTERM to every job's processes by name (distcc-host.sh's
+  # stop_host): the starter kills the job and says why; its own helper in the
+  # job's side ignores it, else the job ended 143 and unexplained.
+  : >"$SCRATCH/stop.log"; rc=0
+  "$JS" "${MIN[@]}" --log "$SCRATCH/stop.log" -- /bin/sleep 35.5 </dev/null >/dev/null 2>&1 & pid=$!
+  for _ in $(seq 50); do pgrep -f '^/bin/sleep 35.5' >/dev/null && break; sleep 0.1; done
+  # (newest first: the job's side before the starter, the order that showed it)
+  pgrep -x "$(basename "$JS" | cut -c1-15)" | sort -rn | xargs -r kill -TERM || true
+  wait "$pid" || rc=$?
+  check "a host's stop (SIGTERM to the job's processes by name): exit $rc, $(tr '\n' ' ' <"$SCRATCH/stop.log")" \
+    bash -c '[ "$1" = 137 ] && grep -q "the host is stopping" "$2"' _ "$rc" "$SCRATCH/stop.log"
+  # --procs 1: the job gets one process (its helper not counted against it).
+  check "--procs 1 runs a one-process job" bash -c '[ "$("$@" </dev/null 2>/dev/null)" = ran ]' _ \
+    "$JS" --wall 5 --scratch /run --tmpfs size=1m --procs 1 "${MIN[@]:8}" -- /bin/echo ran
   # A starter whose SIGCHLD is ignored (inherited through exec) still gives the job's status.
   if command -v perl >/dev/null; then
     check "control: perl passes an ignored SIGCHLD on" bash -c \
