@@ -17,9 +17,6 @@
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
-scratch
-# Started as root, jobs run as nobody, who must reach the toolchain.
-chmod 755 "$SCRATCH"
 
 need=''
 for pair in distccd:distcc bwrap:bubblewrap socat:socat busybox:busybox-static setpriv:util-linux cc:gcc make:make; do
@@ -30,6 +27,10 @@ if [ "$(id -u)" != 0 ]; then skip "distcc sandbox policy" "needs root (the contr
 command -v keyctl >/dev/null || { skip "distcc sandbox policy" "keyctl is missing (apt-get install keyutils)"; finish; }
 # A session keyring of this test's own (a key is put in it below).
 if [ -z "${CROSSBOOT_TEST_KEYRING:-}" ]; then CROSSBOOT_TEST_KEYRING=1 exec keyctl session - bash "$0" "$@"; fi
+# (the scratch after that exec, which would skip its EXIT trap)
+scratch
+# Started as root, jobs run as nobody, who must reach the toolchain.
+chmod 755 "$SCRATCH"
 
 # The stand-in image and toolchain, under a path with a space.
 IMG="$SCRATCH/un packed/system-image-aarch64"
