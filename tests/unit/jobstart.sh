@@ -24,9 +24,10 @@ STATE="$SCRATCH/state"
 mkdir -m 700 "$STATE"
 : >"$STATE/distccd.log"
 args() { (umask 077 && printf '%s\0' "$@" >"$STATE/job.args"); }
-MIN=(--wall 5 --scratch /run --tmpfs size=1m --procs 10)
 # (started by root, a job must be given a user to run as)
-if [ "$(id -u)" = 0 ]; then MIN+=(--uid 65534 --gid 65534); fi
+AS=()
+if [ "$(id -u)" = 0 ]; then AS=(--uid 65534 --gid 65534); fi
+MIN=(--wall 5 --scratch /run --tmpfs size=1m --procs 10 "${AS[@]}")
 
 expect_fail "no program after --" "usage:" "$JS" "${MIN[@]}"
 expect_fail "an unknown option" "usage:" "$JS" --bogus 1 "${MIN[@]}" -- true
@@ -90,10 +91,14 @@ if [ "$out" = ran ]; then
   rm -f "$LOG"
   # The starter killed with -9 before the sandbox holds: the job goes with it.
   # (MARK anchored: the starter's own command line names it too)
+  started() {  # started PATTERN: up to 5 s for a process whose command line matches ^PATTERN
+    for _ in $(seq 50); do pgrep -f "^$1" >/dev/null && return 0; sleep 0.1; done
+    return 1
+  }
   alive_after_kill() {  # alive_after_kill MARK CMD...: the MARK process still runs 1 s after CMD is killed -9
     local pid rc=1
     "${@:2}" </dev/null >/dev/null 2>&1 & pid=$!
-    for _ in $(seq 50); do pgrep -f "^(/bin/)?$1" >/dev/null && break; sleep 0.1; done
+    started "(/bin/)?$1" || true
     kill -9 "$pid"; wait "$pid" 2>/dev/null || true
     sleep 1
     pgrep -f "^(/bin/)?$1" >/dev/null && rc=0
@@ -113,7 +118,7 @@ if [ "$out" = ran ]; then
   # The same at the wall time: every process of the job ends, and the
   # starter says why.
   : >"$SCRATCH/wall.log"; rc=0
-  "$JS" --wall 1 --scratch /run --tmpfs size=1m --procs 10 "${MIN[@]:8}" --log "$SCRATCH/wall.log" \
+  "$JS" --wall 1 --scratch /run --tmpfs size=1m --procs 10 "${AS[@]}" --log "$SCRATCH/wall.log" \
     -- /bin/sh -c 'sleep 34.5 & wait' </dev/null >/dev/null 2>&1 || rc=$?
   left=$(pgrep -fc "^sleep 34.5" || true)
   pkill -f "^sleep 34.5" || true
@@ -124,7 +129,7 @@ if [ "$out" = ran ]; then
   # job's side ignores it, else the job ended 143 and unexplained.
   : >"$SCRATCH/stop.log"; rc=0
   "$JS" "${MIN[@]}" --log "$SCRATCH/stop.log" -- /bin/sleep 35.5 </dev/null >/dev/null 2>&1 & pid=$!
-  for _ in $(seq 50); do pgrep -f '^/bin/sleep 35.5' >/dev/null && break; sleep 0.1; done
+  started /bin/sleep.35.5 || true
   # (newest first: the job's side before the starter, the order that showed it)
   pgrep -x "$(basename "$JS" | cut -c1-15)" | sort -rn | xargs -r kill -TERM || true
   wait "$pid" || rc=$?
@@ -132,7 +137,7 @@ if [ "$out" = ran ]; then
     bash -c '[ "$1" = 137 ] && grep -q "the host is stopping" "$2"' _ "$rc" "$SCRATCH/stop.log"
   # --procs 1: the job gets one process (its helper not counted against it).
   check "--procs 1 runs a one-process job" bash -c '[ "$("$@" </dev/null 2>/dev/null)" = ran ]' _ \
-    "$JS" --wall 5 --scratch /run --tmpfs size=1m --procs 1 "${MIN[@]:8}" -- /bin/echo ran
+    "$JS" --wall 5 --scratch /run --tmpfs size=1m --procs 1 "${AS[@]}" -- /bin/echo ran
   # A starter whose SIGCHLD is ignored (inherited through exec) still gives the job's status.
   if command -v perl >/dev/null; then
     check "control: perl passes an ignored SIGCHLD on" bash -c \
