@@ -576,16 +576,8 @@ gc() {
 
 # --- host prerequisites -----------------------------------------------------------
 
-# command:Debian-package pairs the build needs on the host.
-HOST_TOOLS="gcc:gcc g++:g++ make:make bison:bison flex:flex makeinfo:texinfo m4:m4
-awk:gawk xz:xz-utils bzip2:bzip2 gzip:gzip patch:patch tar:tar perl:perl
-sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc
-pgrep:procps flock:util-linux readelf:binutils mksquashfs:squashfs-tools
-autoreconf:autoconf automake:automake autopoint:autopoint cmake:cmake"
-# What --fetch-only needs.
-HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils gzip:gzip bzip2:bzip2 flock:util-linux"
-# Wanted, not required: ccache makes rebuilds fast.
-HOST_TOOLS_OPTIONAL="ccache:ccache"
+# HOST_TOOLS, HOST_TOOLS_FETCH, HOST_TOOLS_OPTIONAL: scripts/host-packages.sh
+# (tests/run.sh installs the same before its first test).
 
 # check_host: name the missing host packages; as root (and not --offline or
 # --no-install) install them first, saying so.

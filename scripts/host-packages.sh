@@ -1,6 +1,18 @@
-# shellcheck shell=bash
-# Sourced, not run: host prerequisites by Debian package, for build.sh and the
-# kernel scripts. Expects have, msg, die, warn (scripts/lib.sh) and CACHE.
+# shellcheck shell=bash disable=SC2034 # HOST_TOOLS* are read by build.sh and tests/run.sh
+# Sourced, not run: host prerequisites by Debian package, for build.sh, the
+# kernel scripts and tests/run.sh. The functions expect have, msg, die, warn
+# (scripts/lib.sh) and CACHE.
+
+# command:Debian-package pairs the build needs on the host.
+HOST_TOOLS="gcc:gcc g++:g++ make:make bison:bison flex:flex makeinfo:texinfo m4:m4
+awk:gawk xz:xz-utils bzip2:bzip2 gzip:gzip patch:patch tar:tar perl:perl
+sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc
+pgrep:procps flock:util-linux readelf:binutils mksquashfs:squashfs-tools
+autoreconf:autoconf automake:automake autopoint:autopoint cmake:cmake"
+# What --fetch-only needs.
+HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils gzip:gzip bzip2:bzip2 flock:util-linux"
+# Wanted, not required: ccache makes rebuilds fast.
+HOST_TOOLS_OPTIONAL="ccache:ccache"
 
 # missing_packages "NAME:PACKAGE ...": the packages of the NAMEs that are
 # missing; a NAME starting with / is a file (a keyring), others commands.

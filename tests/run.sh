@@ -36,6 +36,11 @@ if [ "$RESUME" = 1 ] && [ -z "$COMMIT" ]; then
   printf 'note: --resume skips nothing: the checkout has changes (or is not a git checkout)\n'
 fi
 
+# build.sh's own prerequisites (HOST_TOOLS), installed before the first test:
+# the unit tests run build.sh and the kernel scripts long before the first
+# stage build would install them (a fresh machine failed two unit tests).
+# shellcheck source=scripts/host-packages.sh
+. "$TOP/scripts/host-packages.sh"
 # command:Debian-package pairs the tests need beyond build.sh's own.
 TEST_TOOLS="shellcheck:shellcheck pyflakes3:python3-pyflakes openssl:openssl qemu-aarch64-static:qemu-user-static valgrind:valgrind
 bwrap:bubblewrap keyctl:keyutils distccd:distcc busybox:busybox-static socat:socat
@@ -50,7 +55,7 @@ TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
 
 missing_test_packages() {
   local pair
-  local tools=$TEST_TOOLS
+  local tools="$HOST_TOOLS $TEST_TOOLS"
   [ "$FULL" = 0 ] || tools+=" $FULL_TEST_TOOLS"
   for pair in $tools; do command -v "${pair%%:*}" >/dev/null || printf '%s\n' "${pair#*:}"; done
   for pair in $TEST_FILES; do [ -e "${pair%%:*}" ] || printf '%s\n' "${pair#*:}"; done

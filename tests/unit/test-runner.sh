@@ -3,7 +3,9 @@
 # Ctrl-C) stops the test it is running too, which cleans up and ends before
 # the run does: timeout(1) runs each test in a process group of its own,
 # which a stop of the run does not reach by itself. Checked on a copy of
-# run.sh whose first test is a stand-in that waits to be stopped.
+# run.sh whose first test is a stand-in that waits to be stopped. And the
+# prerequisites run.sh installs (or names) before its first test include
+# build.sh's own, which the unit tests need.
 set -euo pipefail
 # shellcheck source=tests/testlib.sh
 . "$(dirname "$0")/../testlib.sh"
@@ -12,8 +14,9 @@ scratch
 # stand_in DIR: DIR/tests/run.sh (this checkout's) and a lint.sh stand-in
 # that records its pid, waits, and on TERM records that it was stopped.
 stand_in() {
-  mkdir -p "$1/tests"
+  mkdir -p "$1/tests" "$1/scripts"
   cp "$TOP/tests/run.sh" "$1/tests/run.sh"
+  cp "$TOP/scripts/host-packages.sh" "$1/scripts/"
   cat >"$1/tests/lint.sh" <<'EOF'
 #!/usr/bin/env bash
 d=$(cd "$(dirname "$0")" && pwd)
@@ -83,4 +86,37 @@ if wait_for "$d/tests/lint.pid"; then
 else
   not_ok "control: the stand-in test started"
 fi
+
+# path_without DIR NAME...: DIR holds links to every command on PATH but the NAMEs.
+path_without() {
+  local dir=$1 p d f n; shift
+  local -A hide=()
+  for n in "$@"; do hide[$n]=1; done
+  mkdir -p "$dir"
+  IFS=: read -ra p <<<"$PATH"
+  for d in "${p[@]}"; do
+    for f in "$d"/*; do
+      n=${f##*/}
+      if [ -x "$f" ] && [ ! -e "$dir/$n" ] && [ -z "${hide[$n]-}" ]; then ln -s "$f" "$dir/$n"; fi
+    done
+  done
+}
+
+# missing_named DIR PATH: the packages run.sh --no-install names as missing
+# with PATH, one a line (its first test a stand-in that passes).
+missing_named() {
+  stand_in "$1"
+  printf '#!/usr/bin/env bash\nexit 0\n' >"$1/tests/lint.sh"
+  PATH=$2 bash "$1/tests/run.sh" --no-install >"$1/run.log" 2>&1 </dev/null || true
+  sed -n 's/^note: missing test packages (tests needing them will skip): //p' "$1/run.log" | tr ' ' '\n'
+}
+
+path_without "$SCRATCH/bin-without" rsync autoreconf
+named=$(missing_named "$SCRATCH/prereqs" "$SCRATCH/bin-without")
+check "build.sh's prerequisites are named before the first test: rsync (hidden)" grep -qx rsync <<<"$named"
+check "build.sh's prerequisites are named before the first test: autoconf (hidden)" grep -qx autoconf <<<"$named"
+# The control: with both on PATH, neither is named.
+path_without "$SCRATCH/bin-all"
+named=$(missing_named "$SCRATCH/prereqs-control" "$SCRATCH/bin-all")
+check "control: with rsync and autoreconf on PATH neither is named" test -z "$(grep -xE 'rsync|autoconf' <<<"$named")"
 finish
