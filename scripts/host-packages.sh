@@ -3,14 +3,17 @@
 # kernel scripts and tests/run.sh. The functions expect have, msg, die, warn
 # (scripts/lib.sh) and CACHE.
 
-# command:Debian-package pairs the build needs on the host.
+# command:Debian-package pairs the build needs on the host (a /path is a
+# file: curl's HTTPS needs the certificates, which curl only Recommends).
 HOST_TOOLS="gcc:gcc g++:g++ make:make bison:bison flex:flex makeinfo:texinfo m4:m4
 awk:gawk xz:xz-utils bzip2:bzip2 gzip:gzip patch:patch tar:tar perl:perl
 sha256sum:coreutils tsort:coreutils curl:curl apt-get:apt file:file rsync:rsync bc:bc
 pgrep:procps flock:util-linux readelf:binutils mksquashfs:squashfs-tools
-autoreconf:autoconf automake:automake autopoint:autopoint cmake:cmake"
+autoreconf:autoconf automake:automake autopoint:autopoint cmake:cmake
+/etc/ssl/certs/ca-certificates.crt:ca-certificates"
 # What --fetch-only needs.
-HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils gzip:gzip bzip2:bzip2 flock:util-linux"
+HOST_TOOLS_FETCH="curl:curl apt-get:apt sha256sum:coreutils tar:tar xz:xz-utils gzip:gzip bzip2:bzip2 flock:util-linux
+/etc/ssl/certs/ca-certificates.crt:ca-certificates"
 # Wanted, not required: ccache makes rebuilds fast.
 HOST_TOOLS_OPTIONAL="ccache:ccache"
 

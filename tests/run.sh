@@ -41,24 +41,26 @@ fi
 # stage build would install them (a fresh machine failed two unit tests).
 # shellcheck source=scripts/host-packages.sh
 . "$TOP/scripts/host-packages.sh"
-# command:Debian-package pairs the tests need beyond build.sh's own.
-TEST_TOOLS="shellcheck:shellcheck pyflakes3:python3-pyflakes openssl:openssl qemu-aarch64-static:qemu-user-static valgrind:valgrind
+# command:Debian-package pairs the tests need beyond build.sh's own. Only
+# what a package's Depends bring for certain counts as there: gpg's agent,
+# pyflakes3's command and ss come from packages of their own.
+TEST_TOOLS="shellcheck:shellcheck pyflakes3:pyflakes3 openssl:openssl qemu-aarch64-static:qemu-user-static valgrind:valgrind
 bwrap:bubblewrap keyctl:keyutils distccd:distcc busybox:busybox-static socat:socat
 clang:clang aarch64-linux-gnu-gcc-12:gcc-12-aarch64-linux-gnu aarch64-linux-gnu-g++-12:g++-12-aarch64-linux-gnu
-cmake:cmake meson:meson pkg-config:pkgconf
-ninja:ninja-build mmdebstrap:mmdebstrap apt-ftparchive:apt-utils gpg:gpg"
+cmake:cmake meson:meson pkg-config:pkgconf ss:iproute2 git:git
+ninja:ninja-build mmdebstrap:mmdebstrap apt-ftparchive:apt-utils gpg:gpg gpg-agent:gpg-agent"
 # Only --full's tests need these (the system image, the reproducibility report).
 FULL_TEST_TOOLS="qemu-system-aarch64:qemu-system-arm diffoscope:diffoscope-minimal ip:iproute2"
 # Files (not commands) some tests need, with their packages.
 TEST_FILES="/usr/aarch64-linux-gnu/lib/libc.so:libc6-dev-arm64-cross
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 
+# missing_packages (scripts/host-packages.sh) asks have.
+have() { command -v "$1" >/dev/null 2>&1; }
 missing_test_packages() {
-  local pair
-  local tools="$HOST_TOOLS $TEST_TOOLS"
+  local tools="$HOST_TOOLS $TEST_TOOLS $TEST_FILES"
   [ "$FULL" = 0 ] || tools+=" $FULL_TEST_TOOLS"
-  for pair in $tools; do command -v "${pair%%:*}" >/dev/null || printf '%s\n' "${pair#*:}"; done
-  for pair in $TEST_FILES; do [ -e "${pair%%:*}" ] || printf '%s\n' "${pair#*:}"; done
+  missing_packages "$tools"
 }
 
 install_prereqs() {
