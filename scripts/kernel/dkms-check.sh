@@ -17,7 +17,8 @@ wireguard wireguard/wireguard.ko"
 module_signed() { printf '~Module signature appended~\n' | cmp -s - <(tail -c 28 "$1"); }
 
 # module_vermagic FILE: FILE's vermagic (its .modinfo string).
-module_vermagic() { tr '\0' '\n' <"$1" | sed -n '/^vermagic=/{s///p;q}'; }
+# (sed reads to the end: quitting early killed tr with SIGPIPE on a large module, zfs.ko, under pipefail)
+module_vermagic() { tr '\0' '\n' <"$1" | sed -n '0,/^vermagic=/s/^vermagic=//p'; }
 
 # dkms_module_faults FILE RELEASE: what is wrong with a module, one a line:
 # not for TARGET_ELF_MACHINE, unsigned, another vermagic.
