@@ -52,6 +52,8 @@ KDIR=$TOP/scripts/kernel
 . "$KDIR/tools-check.sh"
 # shellcheck source=scripts/kernel/dkms-check.sh
 . "$KDIR/dkms-check.sh"
+# shellcheck source=scripts/kernel/dkms.sh
+. "$KDIR/dkms.sh"
 
 TARGET=$KERNEL_DEFAULT_TARGET DISTRO=${CROSSBOOT_DISTRO:-$DEFAULT_DISTRO} NOHZ=1-3 TIMEOUT=1800 KEEP=0 NO_INSTALL=0 DEBS=() CPU=''
 FAILED=0
@@ -313,10 +315,32 @@ check_tools_packages() {
   if [ ${#TOOLS[@]} = 0 ]; then
     note "no linux-tools-* packages among the packages (an upstream tree): the tools checks are skipped"; return
   fi
+  tools_common_from_archive
   install_tools
   check_tools_elf "$W/x" "$W/root" "$OUT/build-chroot/root" "$TARGET_GNU_TRIPLET" "${TOOLS[@]}"
   check_tools_links "$W/root" "$RELEASE"
   check_perf_build_options
+}
+
+# tools_common_from_archive: where the tools depend on linux-tools-common
+# and it is not among the packages (an Ubuntu target: its archive has it, so
+# the build does not make it), the one apt would install, fetched from the
+# target distribution's archive and installed with them, as apt would.
+tools_common_from_archive() {
+  local deb err="$W/tools-common-fetch.log" got
+  for deb in "${TOOLS_INSTALL[@]}"; do
+    [ "$(dpkg-deb -f "$deb" Package)" != linux-tools-common ] || return 0
+  done
+  for deb in "${TOOLS_INSTALL[@]}"; do
+    dpkg-deb -f "$deb" Depends | grep -Eq '(^|[ ,|])linux-tools-common([ ,(|]|$)' || continue
+    if got=$(archive_fetch_newest "$W/archive" linux-tools-common 2>"$err"); then
+      TOOLS_INSTALL+=("$got")
+      note "linux-tools-common is $DISTRO_NAME's: $(dpkg-deb -f "$got" Version) from its archive, installed with the tools as apt would"
+    else
+      not_ok "$(dpkg-deb -f "$deb" Package) depends on linux-tools-common, which is not among the packages and was not fetched from $DISTRO_NAME's archive: $(sed -n 's/^error: //p' "$err" | tail -n 1)"
+    fi
+    return 0
+  done
 }
 
 # install_tools: the tools packages installed by themselves, after the

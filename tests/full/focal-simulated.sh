@@ -138,7 +138,16 @@ add_stand_ins() {
       tail -n 5 "$LOGS/focal-simulated-archive.log" | sed 's/^/#   /'; finish
     fi
   done <<<"$STAND_INS"
+  if "$HELPER" tools-common "$ARCHIVE" "$TREE" >>"$LOGS/focal-simulated-archive.log" 2>&1; then
+    ok "the archive holds linux-tools-common $(tree_version) (a stand-in: the tree's debian/tools/generic wrappers)"
+  else
+    not_ok "a stand-in linux-tools-common (log: $LOGS/focal-simulated-archive.log)"
+    tail -n 5 "$LOGS/focal-simulated-archive.log" | sed 's/^/#   /'; finish
+  fi
 }
+
+# tree_version: the version on the first line of the tree's changelog.
+tree_version() { sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$TREE/debian.master/changelog"; }
 
 # control KEYRING: an apt run against both archives (each InRelease checked;
 # one package resolved), trusting only KEYRING.
@@ -307,9 +316,15 @@ kernel_step() {
     check "kernel: ${modules##*/} has kernel/$f" bash -c 'dpkg-deb -c "$1" | grep -q "/lib/modules/[^/]*/kernel/$2\$"' _ "$modules" "$f"
   done
   # kernel-check.sh prints its check lines itself.
+  from=$(wc -l <"$SERVER_LOG")
   FOCAL_MIRROR="http://127.0.0.1:$PORT/ubuntu" FOCAL_PORTS_MIRROR="http://127.0.0.1:$PORT/ubuntu-ports" \
     FOCAL_KEYRING="$KEYRING" CROSSBOOT_OUT="$OUTDIR" \
     "$TOP/scripts/kernel-check.sh" --distro focal "${debs[@]}" </dev/null || FAILED=1
+  # Focal's linux-tools-common is not built (its archive has it): the check
+  # takes the archive's, as apt would beside the tools.
+  requests "$from" >"$SCRATCH/check.requests"
+  check "kernel-check: linux-tools-common_$(tree_version)_all.deb fetched from /ubuntu-ports" \
+    grep -qxF "linux-tools-common_$(tree_version)_all.deb" <(fetched "$SCRATCH/check.requests" ubuntu-ports)
 }
 
 if [ -z "$TREE" ]; then

@@ -29,6 +29,17 @@
 #       what builds from it says nothing about the real VERSION. Needs apt-get
 #       and dpkg-deb, not root; the download goes through a private apt state
 #       (DIR/stand-in-apt), checked against Debian's signed index.
+#   ubuntu-archive.sh tools-common DIR TREE
+#       adds to DIR a stand-in for focal's linux-tools-common (Debian has no
+#       such package), built from the Ubuntu kernel TREE as its rules'
+#       install-tools lays the package out: debian/tools/generic as the
+#       wrappers /usr/bin/{perf,cpupower,usbip,usbipd,x86_energy_perf_policy,
+#       turbostat} and /usr/sbin/bpftool (no man pages), Depends: lsb-release,
+#       under the version of TREE's debian.master/changelog, marked
+#       X-Crossboot-Stand-In. It says "Replaces: linux-base", which focal's
+#       does not: this archive's linux-base is Debian's, which has a
+#       /usr/bin/perf of its own (focal's has not). Then the archives are
+#       (re)published. Needs dpkg-deb, not root.
 #   ubuntu-archive.sh publish DIR
 #       (re)publishes DIR/debs as they are (a test that puts packages of its
 #       own there).
@@ -199,6 +210,42 @@ stand_in() {
   relabel "$deb" "$out" "$ver" "Debian $name $dver"
   rm -f "$deb" "$dir/www/.published"
   msg "$name $ver: Debian's $name $dver relabelled ($out)"
+  publish_changed "$dir"
+}
+
+# tools_common DIR TREE: the command (see the header).
+tools_common() {
+  local dir=$1 tree=$2 ver out x f
+  [ -f "$tree/debian/tools/generic" ] || die "$tree has no debian/tools/generic (not an Ubuntu kernel tree)"
+  ver=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$tree/debian.master/changelog" 2>/dev/null)
+  [ -n "$ver" ] || die "no version on the first line of $tree/debian.master/changelog"
+  out="$dir/debs/linux-tools-common_${ver}_all.deb"
+  if [ -e "$out" ]; then msg "linux-tools-common $ver is in $dir already"; publish_changed "$dir"; return; fi
+  x=$(mktemp -d)
+  mkdir -p "$x/p/DEBIAN" "$x/p/usr/bin" "$x/p/usr/sbin" "$dir/debs"
+  for f in usr/bin/perf usr/bin/cpupower usr/bin/usbip usr/bin/usbipd usr/bin/x86_energy_perf_policy \
+    usr/bin/turbostat usr/sbin/bpftool; do
+    install -m 755 "$tree/debian/tools/generic" "$x/p/$f"
+  done
+  cat >"$x/p/DEBIAN/control" <<EOC
+Package: linux-tools-common
+Version: $ver
+Architecture: all
+Multi-Arch: foreign
+Section: kernel
+Priority: optional
+Maintainer: crossboot tests <root@localhost>
+Depends: lsb-release
+Replaces: linux-base
+Description: Linux kernel version specific tools for version ${ver%%-*}
+ A stand-in for Ubuntu's, made by tests/helpers/ubuntu-archive.sh.
+X-Crossboot-Stand-In: the tree's debian/tools/generic as install-tools lays it out
+EOC
+  dpkg-deb --root-owner-group -b "$x/p" "$out.tmp" >/dev/null
+  rm -rf "$x"
+  mv "$out.tmp" "$out"
+  rm -f "$dir/www/.published"
+  msg "linux-tools-common $ver: built from $tree ($out)"
   publish_changed "$dir"
 }
 
@@ -377,6 +424,7 @@ stop() {
 
 case ${1:-} in
   stand-in) shift; [ $# = 4 ] || usage; locked stand_in "$@" ;;
+  tools-common) shift; [ $# = 2 ] || usage; locked tools_common "$@" ;;
   publish) shift; [ $# = 1 ] || usage; locked publish_changed "$1" force ;;
   serve) shift; serve "$@" ;;
   stop) shift; stop "$@" ;;

@@ -9,7 +9,9 @@
 # .debs under the names the rules ask for, kept once there, their hash; and
 # one error line each for an unreachable archive, a pinned version the
 # archive lacks (naming those it has, taking none), a file that is not what
-# the signed index says (apt's check), and OFFLINE=1.
+# the signed index says (apt's check), and OFFLINE=1. kernel-check.sh's
+# fetch of linux-tools-common: the newest version, one error line for a
+# package the archive lacks and for OFFLINE=1.
 # The code under test runs in a bash of its own (in_kd), single-quoted; the
 # helpers are called through check.
 # shellcheck disable=SC2016,SC2317
@@ -118,6 +120,8 @@ fake_deb() {
 fake_deb zfs-dkms 0.8.3-1ubuntu12.18
 fake_deb zfs-dkms 0.8.3-1ubuntu12.17
 fake_deb wireguard-dkms '1.0.20201112-1~20.04.1'
+fake_deb linux-tools-common 5.4.0-199.219
+fake_deb linux-tools-common 5.4.0-200.220
 if ! "$TOP/tests/helpers/ubuntu-archive.sh" publish "$A" >"$SCRATCH/publish.log" 2>&1; then
   not_ok "a local archive for the fetch (tests/helpers/ubuntu-archive.sh publish)"; sed 's/^/#   /' "$SCRATCH/publish.log"; finish
 fi
@@ -144,6 +148,17 @@ check "a pinned version the archive lacks is one error line naming those it has"
 check "... and no other version is taken instead" bash -c '! ls "$1"/*.deb 2>/dev/null | grep -q .' _ "$W"
 out=$(OFFLINE=1 fetch "${pins[@]}" 2>&1) || true
 check "OFFLINE=1 with the .debs not fetched yet is one error line" one_error "$out" 'not fetched yet .* and OFFLINE=1'
+
+# kernel-check.sh's linux-tools-common: the version apt would install.
+newest() { in_kd focal 'archive_fetch_newest "$1" "$2"' "$SCRATCH/work/tools common" "$1"; }
+got=$(newest linux-tools-common 2>"$SCRATCH/newest.err") || true
+check "linux-tools-common: the newest the archive has is fetched, its path printed" \
+  test "$got" = "$SCRATCH/work/tools common/linux-tools-common_5.4.0-200.220_all.deb" -a -f "$got"
+check "... the package apt checked (dpkg-deb -f)" test "$(dpkg-deb -f "$got" Version 2>&1)" = 5.4.0-200.220
+out=$(newest linux-tools-absent 2>&1) || true
+check "a package the archive lacks is one error line" one_error "$out" "^error: focal's archive has no linux-tools-absent \(arm64\)\$"
+out=$(OFFLINE=1 newest linux-tools-common 2>&1) || true
+check "OFFLINE=1: one error line" one_error "$out" 'linux-tools-common: not fetched from focal.s archive: OFFLINE=1'
 
 # Control of apt's check: the archive's file replaced after it was indexed.
 f=$(find "$A/www/ubuntu-ports/pool" -name 'wireguard-dkms_*.deb')
