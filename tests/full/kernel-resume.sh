@@ -37,9 +37,11 @@ WORK="$CACHE/kernel/aarch64/linux-resume-$DISTRO-test"
 rm -rf "$WORK"
 trap 'rm -rf "$SCRATCH" "$WORK" "$WORK.lock" "$WORK.lock.pid"' EXIT
 
-# compiled LOG: objects the run of LOG compiled (kbuild's "  CC " lines of
-# target objects, not the modules' NAME.mod.o: as count_objects counts).
-compiled() { compiled_in_log "$1"; }
+# compiled: objects the last run compiled (kbuild's "  CC " lines of target
+# objects, not the modules' NAME.mod.o: as count_objects counts), from the
+# work directory's build.log, which kernel-debs.sh starts anew each run (its
+# own output has only the progress lines).
+compiled() { compiled_in_log "$WORK/build.log"; }
 
 # The reference: how many objects the whole test-size build compiles.
 objects=$("$K" --distro "$DISTRO" --size test --estimate --sample 1 "$COPY" 2>"$LOGS/kernel-resume-estimate.log" |
@@ -74,9 +76,12 @@ if "$K" --distro "$DISTRO" --size test "$COPY" >"$LOGS/kernel-resume-2.log" 2>&1
 else
   not_ok "the resumed build (log: $LOGS/kernel-resume-2.log)"; tail -n 20 "$LOGS/kernel-resume-2.log" | sed 's/^/#   /'; finish
 fi
-again=$(compiled "$LOGS/kernel-resume-2.log")
-if [ "$again" -lt "$objects" ] && [ "$again" -le $((objects - done_before + objects / 20)) ]; then
-  ok "the resumed build compiled $again objects, not all $objects"
+again=$(compiled)
+# What the kill left uncompiled, no more (a twentieth for those in flight),
+# and not nothing: the count read from the wrong log would be 0.
+if [ "$again" -lt "$objects" ] && [ "$again" -le $((objects - done_before + objects / 20)) ] &&
+    [ "$again" -ge $(((objects - note_done) / 2)) ]; then
+  ok "the resumed build compiled $again objects, the rest of $objects"
 else not_ok "the resumed build compiled $again of $objects objects (killed at $done_before)"; fi
 check "it says it resumed" grep -q 'resuming: ' "$LOGS/kernel-resume-2.log"
 
@@ -88,9 +93,10 @@ if "$K" --distro "$DISTRO" --size test --fragment "$SCRATCH/ikconfig.config" "$C
 else
   not_ok "the rebuild with --fragment (log: $LOGS/kernel-resume-3.log)"; tail -n 20 "$LOGS/kernel-resume-3.log" | sed 's/^/#   /'; finish
 fi
-again=$(compiled "$LOGS/kernel-resume-3.log")
-if [ "$again" -lt $((objects / 4)) ]; then ok "the rebuild compiled $again of $objects objects"
-else not_ok "the rebuild compiled $again of $objects objects: not incremental"; fi
+again=$(compiled)
+# Some (IKCONFIG: kernel/configs.o and what includes its header), not most.
+if [ "$again" -ge 1 ] && [ "$again" -lt $((objects / 4)) ]; then ok "the rebuild compiled $again of $objects objects"
+else not_ok "the rebuild compiled $again of $objects objects: not incremental, or nothing rebuilt"; fi
 image=$(sed -n '/^packages in /,$p' "$LOGS/kernel-resume-3.log" | grep '^linux-image-.*\.deb$' | head -n 1)
 if [ -n "$image" ] && dpkg-deb --fsys-tarfile "$TOP/out/aarch64/debs/$image" | tar -xO --wildcards './boot/config-*' |
     grep -qx 'CONFIG_IKCONFIG=y'; then
