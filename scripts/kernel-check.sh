@@ -273,7 +273,7 @@ check_lintian() {
   if [ ${#errors[@]} = 0 ]; then
     ok "lintian reports no errors ($n overridden with reasons, $(grep -c '^W: ' "$log") warnings)"
   else
-    not_ok "lintian reports ${#errors[@]} errors"; printf '%s\n' "${errors[@]}" | head -n 20 | indent
+    not_ok "lintian reports ${#errors[@]} errors"; printf '%s\n' "${errors[@]:0:20}" | indent
   fi
 }
 
