@@ -415,11 +415,13 @@ check "no dkms modules: no guest dkms lines" test -z "$out"
 
 # --- kernel-check.sh's --target ---------------------------------------------------
 
-# A copy of scripts/ and targets/ (without build.sh: nothing here may get as
-# far as building), with targets of its own.
+# A copy of scripts/, targets/ and the recipes kernel-check.sh reads
+# (sources/sections/distro.sh, through dkms.sh), without build.sh: nothing
+# here may get as far as building; with targets of its own.
 repo="$SCRATCH/repo"
-mkdir -p "$repo"
+mkdir -p "$repo/sources"
 cp -r "$TOP/scripts" "$TOP/targets" "$repo/"
+cp -r "$TOP/sources/sections" "$repo/sources/"
 sed 's/^TARGET_ARCH=.*/TARGET_ARCH=nokernel/' "$TOP/targets/aarch64" >"$repo/targets/nokernel"
 cp "$TOP/targets/aarch64" "$repo/targets/renamed"
 mkdir -p "$SCRATCH/deb/DEBIAN"
