@@ -145,7 +145,8 @@ first_phase() {
     work=$(work_dir)
     [ -n "$work" ] || continue
     # shellcheck disable=SC2012 # names are objects-SHA256
-    expected=$(cat "$(ls -t "$work"/state/objects-* 2>/dev/null | head -n 1)" 2>/dev/null)
+    # (no count yet until the config is settled: not an error, under set -e)
+    expected=$(cat "$(ls -t "$work"/state/objects-* 2>/dev/null | head -n 1)" 2>/dev/null) || expected=0
     [ "${expected:-0}" -gt 0 ] || continue
     objs=$(obj_dir "$work")
     [ "$(count_objects "$objs")" -ge $((expected * KILL_AT / 100)) ] || continue
