@@ -139,6 +139,9 @@ first_phase() {
   carry first
   "${BUILD[@]}" >>"$B/first.log" 2>&1 &
   pid=$!
+  # If this script dies, so does the build it started (not left running on).
+  # shellcheck disable=SC2064 # pid is meant to be expanded now
+  trap "kill -9 $pid 2>/dev/null || true" EXIT
   while kill -0 "$pid" 2>/dev/null; do
     sleep 20
     printf '%d\n' $((SECONDS - start)) >"$B/first.partial"
@@ -154,6 +157,7 @@ first_phase() {
     kill -9 "$pid"
     rm -f "$B/first.partial"
     wait "$pid" 2>/dev/null || true
+    trap - EXIT
     printf 'first %d killed at %d of %d objects\n' $((SECONDS - start)) "$(count_objects "$objs")" \
       "$expected" >>"$RESULTS"
     printf 'first done\n' >>"$RESULTS"
