@@ -74,7 +74,7 @@ why=$(prerequisites)
 if [ -n "$why" ]; then skip "focal, simulated" "$why"; finish; fi
 
 scratch
-SERVER_PID=''
+SERVER_PID='' TOOLS_COMMON_VERSION=''
 # cleanup: the server this test started, and the scratch directory.
 # shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
@@ -138,16 +138,14 @@ add_stand_ins() {
       tail -n 5 "$LOGS/focal-simulated-archive.log" | sed 's/^/#   /'; finish
     fi
   done <<<"$STAND_INS"
-  if "$HELPER" tools-common "$ARCHIVE" "$TREE" >>"$LOGS/focal-simulated-archive.log" 2>&1; then
-    ok "the archive holds linux-tools-common $(tree_version) (a stand-in: the tree's debian/tools/generic wrappers)"
+  # (its version, the tree's, for the fetch check after kernel-check.sh)
+  if TOOLS_COMMON_VERSION=$("$HELPER" tools-common "$ARCHIVE" "$TREE" 2>>"$LOGS/focal-simulated-archive.log"); then
+    ok "the archive holds linux-tools-common $TOOLS_COMMON_VERSION (a stand-in: the tree's debian/tools/generic wrappers)"
   else
     not_ok "a stand-in linux-tools-common (log: $LOGS/focal-simulated-archive.log)"
     tail -n 5 "$LOGS/focal-simulated-archive.log" | sed 's/^/#   /'; finish
   fi
 }
-
-# tree_version: the version on the first line of the tree's changelog.
-tree_version() { sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$TREE/debian.master/changelog"; }
 
 # control KEYRING: an apt run against both archives (each InRelease checked;
 # one package resolved), trusting only KEYRING.
@@ -323,8 +321,8 @@ kernel_step() {
   # Focal's linux-tools-common is not built (its archive has it): the check
   # takes the archive's, as apt would beside the tools.
   requests "$from" >"$SCRATCH/check.requests"
-  check "kernel-check: linux-tools-common_$(tree_version)_all.deb fetched from /ubuntu-ports" \
-    grep -qxF "linux-tools-common_$(tree_version)_all.deb" <(fetched "$SCRATCH/check.requests" ubuntu-ports)
+  check "kernel-check: linux-tools-common_${TOOLS_COMMON_VERSION}_all.deb fetched from /ubuntu-ports" \
+    grep -qxF "linux-tools-common_${TOOLS_COMMON_VERSION}_all.deb" <(fetched "$SCRATCH/check.requests" ubuntu-ports)
 }
 
 if [ -z "$TREE" ]; then

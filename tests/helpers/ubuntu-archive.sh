@@ -39,7 +39,7 @@
 #       X-Crossboot-Stand-In. It says "Replaces: linux-base", which focal's
 #       does not: this archive's linux-base is Debian's, which has a
 #       /usr/bin/perf of its own (focal's has not). Then the archives are
-#       (re)published. Needs dpkg-deb, not root.
+#       (re)published; prints the version. Needs dpkg-deb, not root.
 #   ubuntu-archive.sh publish DIR
 #       (re)publishes DIR/debs as they are (a test that puts packages of its
 #       own there).
@@ -220,7 +220,7 @@ tools_common() {
   ver=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$tree/debian.master/changelog" 2>/dev/null)
   [ -n "$ver" ] || die "no version on the first line of $tree/debian.master/changelog"
   out="$dir/debs/linux-tools-common_${ver}_all.deb"
-  if [ -e "$out" ]; then msg "linux-tools-common $ver is in $dir already"; publish_changed "$dir"; return; fi
+  if [ -e "$out" ]; then msg "linux-tools-common $ver is in $dir already"; publish_changed "$dir"; echo "$ver"; return; fi
   x=$(mktemp -d)
   mkdir -p "$x/p/DEBIAN" "$x/p/usr/bin" "$x/p/usr/sbin" "$dir/debs"
   for f in usr/bin/perf usr/bin/cpupower usr/bin/usbip usr/bin/usbipd usr/bin/x86_energy_perf_policy \
@@ -247,6 +247,7 @@ EOC
   rm -f "$dir/www/.published"
   msg "linux-tools-common $ver: built from $tree ($out)"
   publish_changed "$dir"
+  echo "$ver"
 }
 
 # --- publishing ---------------------------------------------------------------
