@@ -9,7 +9,8 @@
 #  - reading a host file: assembler .incbin, C #include;
 #  - writing a host file with chosen content: -MD -MF -MT, -aux-info,
 #    -fdump-tree-…=PATH, the assembler's listing through --for-assembler;
-#  - running a program: --prefix (gcc's long -B) with an "as" planted;
+#  - running a program: --prefix (gcc's long -B) with an "as" planted,
+#    -wrapper (control: Debian's distccd, which lets it through);
 #  - the pump protocol: a directory made anywhere through ".." in CDIR;
 #  - one job's files visible to the next;
 #  - a planted scratch disk link (run-emulator.sh refuses it);
@@ -71,7 +72,7 @@ DISTCC_CMDLIST="$SCRATCH/control/cmdlist" DISTCC_CMDLIST_NUMWORDS=1 TMPDIR=/tmp 
 CONTROL_PID=$!
 # shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
-  kill "$HOST_PID" "$CONTROL_PID" ${PUMP_PID:+"$PUMP_PID"} 2>/dev/null || true
+  kill "$HOST_PID" "$CONTROL_PID" ${PUMP_PID:+"$PUMP_PID"} ${WRAP_PID:+"$WRAP_PID"} 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$SCRATCH" "/tmp/crossboot-persist-$$" "/tmp/crossboot-ran-$$"
 }
@@ -159,6 +160,28 @@ chmod 644 "$SCRATCH/prefix/specs"
 rm -f "$RAN"
 both "running a program through --prefix (specs and an 'as' planted)" 'test -e "$RAN" && rm -f "$RAN"' \
   "$W/write.i" "$GCC" --prefix="$SCRATCH/prefix/" -c write.i -o write.o
+
+# Running a program: gcc's -wrapper runs the given program in front of cc1.
+# The image's distccd refuses it (its deny-list, the second wall), so the
+# control is Debian's unpatched distccd, unsandboxed, running the same
+# compiler (--enable-tcp-insecure: no masquerade directory needed).
+wrapper() { raw "$1" "$W/write.i" "$GCC" -wrapper "/bin/sh,-c,touch $RAN" -c write.i -o write.o; }
+if [ -x /usr/bin/distccd ]; then
+  WPORT=$(free_port $((CPORT + 2)))
+  PATH="$CROSS/bin:$PATH" TMPDIR=/tmp /usr/bin/distccd --daemon --no-detach --enable-tcp-insecure \
+    --listen 127.0.0.1 --allow 127.0.0.1 --port "$WPORT" --log-stderr 2>"$SCRATCH/wrapper-control.log" &
+  WRAP_PID=$!
+  if wait_listen "$WPORT"; then
+    rm -f "$RAN"; wrapper "$WPORT"
+    if [ -e "$RAN" ]; then ok "control: without the sandbox, -wrapper runs a program on the host (Debian's distccd)"
+    else not_ok "control: -wrapper ran nothing through Debian's distccd: the test cannot tell"
+      tr -c '[:print:]\n' ' ' <"$ANSWER" | tail -n 5 | sed 's/^/#   /'; fi
+  else not_ok "control: Debian's distccd did not start"; fi
+  kill "$WRAP_PID" 2>/dev/null || true
+else skip "control: -wrapper" "no /usr/bin/distccd (apt-get install distcc)"; fi
+rm -f "$RAN"; wrapper "$SPORT"
+check "sandbox: -wrapper runs nothing on the host" test ! -e "$RAN"
+check "the sandboxed server's log says -wrapper was refused" grep -q -- '-wrapper refused' "$SLOG"
 
 # One job's files seen by the next: job 1 writes /tmp/…, job 2 includes it.
 PERSIST="/tmp/crossboot-persist-$$"
