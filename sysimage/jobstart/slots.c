@@ -5,10 +5,13 @@
  * never gets them. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jobstart.h"
@@ -42,15 +45,55 @@ static int lock_one(const char *dir, const char *kind, long n)
 	return -1;
 }
 
-static void on_alarm(int sig)
+/* A waiter wakes when a slot file is closed (inotify on the directory: a
+ * job's end closes its slot), so it takes whichever slot frees first, not
+ * one fixed in advance. The kernel reports a close just before it drops the
+ * file's lock, so a waiter that still finds every slot taken tries again
+ * RETRY_MS later at most. */
+#define RETRY_MS 50
+
+static long now_ms(void)
 {
-	(void)sig; /* only interrupts flock() */
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* wait_any: a lock on one of the N run slots, FDS (open), within WALL
+ * seconds; returns its index. */
+static long wait_any(const char *dir, int *fds, long n, long wall)
+{
+	long deadline = now_ms() + wall * 1000, k, left;
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	char events[4096];
+
+	if (in < 0 || inotify_add_watch(in, dir, IN_CLOSE) < 0)
+		die("cannot watch the slots directory: %s", strerror(errno));
+	for (;;) {
+		struct pollfd p = { .fd = in, .events = POLLIN };
+
+		for (k = 0; k < n; k++)
+			if (!flock(fds[k], LOCK_EX | LOCK_NB))
+				break;
+		if (k < n)
+			break;
+		left = deadline - now_ms();
+		if (left <= 0)
+			die("no free job slot in %ld s", wall);
+		if (poll(&p, 1, (int)(left < RETRY_MS ? left : RETRY_MS)) < 0 && errno != EINTR)
+			die("cannot wait for a job slot: %s", strerror(errno));
+		while (read(in, events, sizeof(events)) > 0)
+			; /* which file does not matter: every slot is tried again */
+	}
+	close(in);
+	return k;
 }
 
 void take_slot(const struct job_options *o)
 {
-	struct sigaction sa;
-	int fd;
+	int *fds;
+	long k, got;
 
 	if (!o->slots)
 		return;
@@ -58,18 +101,16 @@ void take_slot(const struct job_options *o)
 		return;
 	if (lock_one(o->slots, "wait", o->jobs * 2) < 0)
 		die("refused: %ld connections already wait", o->jobs * 2);
-	/* Wait on one run slot (no polling) for at most the wall time. */
-	fd = open_slot(o->slots, "run", (long)getpid() % o->jobs + 1);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm; /* no SA_RESTART: flock() returns EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)o->wall);
-	if (flock(fd, LOCK_EX)) {
-		if (errno == EINTR)
-			die("no free job slot in %ld s", o->wall);
-		die("cannot lock a job slot: %s", strerror(errno));
-	}
-	alarm(0);
+	/* The run slots stay open while waiting: only a job's end closes one. */
+	fds = calloc((size_t)o->jobs, sizeof(*fds));
+	if (!fds)
+		die("out of memory");
+	for (k = 0; k < o->jobs; k++)
+		fds[k] = open_slot(o->slots, "run", k + 1);
+	got = wait_any(o->slots, fds, o->jobs, o->wall);
+	for (k = 0; k < o->jobs; k++)
+		if (k != got)
+			close(fds[k]);
+	free(fds);
 	/* the wait slot stays held too: it is freed when this process ends */
 }

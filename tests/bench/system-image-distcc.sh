@@ -34,7 +34,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 JOBS=${JOBS:-$((CPUS * 2))}
-OUT="$TOP/out/aarch64"
+# (CROSSBOOT_TEST_OUT: another out/ARCH directory holding the tarballs, as for the tests)
+OUT=${CROSSBOOT_TEST_OUT:-$TOP/out/aarch64}
 CROSS_TAR="$OUT/cross-compiler-aarch64.tar.xz"
 # Without the release (static) compiler, the cross stage's package.
 [ -s "$CROSS_TAR" ] || CROSS_TAR="$OUT/cross-package/cross-compiler-aarch64.tar.xz"
@@ -86,7 +87,9 @@ msg "preprocessing only, in the guest"
   die "the preprocessing run failed (log: $WORK/cpp.log)"
 msg "distcc from the guest ($CPUS CPUs, -P $JOBS, DISTCC_FALLBACK=0)"
 sed -i '1a export DISTCC_FALLBACK=0' "$WORK/share/bench.sh"
-"$WORK/system-image-aarch64/dev-environment.sh" --cross "$WORK/cross-compiler-aarch64" --cpus "$CPUS" \
+# As many jobs at once as the reference daemon below takes (dev-environment.sh's
+# default is this host's CPUs): the two differ only in the sandbox.
+"$WORK/system-image-aarch64/dev-environment.sh" --cross "$WORK/cross-compiler-aarch64" --cpus "$CPUS" --jobs "$JOBS" \
   --no-scratch --share "$WORK/share" --run bench.sh --timeout 3600 --console-log "$WORK/distcc.log" \
   >/dev/null 2>"$WORK/dev-env.err" || die "the distcc run failed (log: $WORK/distcc.log)"
 jobs_done=$(cat "$WORK"/system-image-aarch64/distcc/*/distccd.log | grep -c COMPILE_OK || true)

@@ -145,6 +145,35 @@ if [ "$out" = ran ]; then
     rc=0; perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$JS" "${MIN[@]}" -- /bin/sh -c 'exit 3' </dev/null 2>/dev/null || rc=$?
     check "with SIGCHLD ignored by its starter, the job's exit status comes back (exit $rc)" test "$rc" = 3
   fi
+  # Job slots (--slots DIR --jobs 2): a connection that finds both taken
+  # waits, and takes whichever slot frees first. One slot is held 6 s, the
+  # other 1 s; the waiter knows its pid before it execs the starter, so the
+  # slot it would have waited on before (a fixed one: pid % 2 + 1) is
+  # always the 6 s one.
+  SL="$SCRATCH/slots"
+  SLOT=(--slots "$SL" --jobs 2 --wall 20 --scratch /run --tmpfs size=1m --procs 10 "${AS[@]}")
+  # first_free LONG SHORT: seconds the waiter took, the slot pid % 2 + 1 held
+  # LONG seconds, the other SHORT (the holders take run.1, then run.2).
+  first_free() {
+    rm -rf "$SL"; mkdir -m 700 "$SL"; touch "$SL"/run.{1,2} "$SL"/wait.{1,2,3,4}
+    (
+      if [ $((BASHPID % 2)) = 0 ]; then set -- "$1" "$2"; else set -- "$2" "$1"; fi
+      "$JS" "${SLOT[@]}" -- /bin/sleep "$1" </dev/null >/dev/null 2>&1 &
+      sleep 0.3
+      "$JS" "${SLOT[@]}" -- /bin/sleep "$2" </dev/null >/dev/null 2>&1 &
+      sleep 0.3
+      date +%s%N >"$SCRATCH/t0"
+      exec "$JS" "${SLOT[@]}" -- /bin/true </dev/null >/dev/null 2>&1
+    )
+    awk -v t0="$(cat "$SCRATCH/t0")" -v t1="$(date +%s%N)" 'BEGIN { printf "%.1f\n", (t1 - t0) / 1e9 }'
+  }
+  t=$(first_free 6 1)
+  check "a waiting job takes the slot freed first (${t} s: the 1 s job's, not its own pid's, held 6 s)" \
+    awk -v t="$t" 'BEGIN { exit !(t < 2.5) }'
+  t=$(first_free 4 4)
+  check "control: with no slot freed early, the waiter waits (${t} s, both held 4 s)" \
+    awk -v t="$t" 'BEGIN { exit !(t >= 2.5) }'
+  sleep 2  # (the 6 s holder of the first case, gone)
 else skip "the starter run directly" "the job did not start here"; fi
 
 # valgrind: the starter's own report (one log per process: %p).
