@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/bench/system-image-distcc.sh [--cpus N] [--jobs N]
+# tests/bench/system-image-distcc.sh [--cpus N] [--jobs N] [--runs N]
 #
 # One fixed workload, no configure step: the 17 C files of zlib 1.2.13 (the
 # pinned source: the library and its two test programs), each compiled with
@@ -16,7 +16,9 @@
 # guest (distcc's share of the work that stays there). The guest times
 # itself (from /proc/uptime), boot excluded. Prints the times and the
 # ratios, and what one job's sandbox costs (made and gone 20 times as a
-# connection starts it, against distccd run bare). One run; not a test: it gates nothing.
+# connection starts it, against distccd run bare). The two distcc ways run
+# RUNS times (default 3), interleaved, each with JOBS at once; their medians
+# are compared (single runs vary by ~0.5 s). Not a test: it gates nothing.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -24,12 +26,13 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # At most 8: the limit of qemu's virt machine (GICv2) and of the image's kernel.
 CPUS=$(nproc); [ "$CPUS" -le 8 ] || CPUS=8
-JOBS=''
+JOBS='' RUNS=3
 while [ $# -gt 0 ]; do
   case $1 in
     --cpus) CPUS=${2:?--cpus needs a number}; shift ;;
     --jobs) JOBS=${2:?--jobs needs a number}; shift ;;
-    *) die "usage: tests/bench/system-image-distcc.sh [--cpus N] [--jobs N]" ;;
+    --runs) RUNS=${2:-}; [[ $RUNS =~ ^[1-9][0-9]?$ ]] || die "--runs takes 1 to 99"; shift ;;
+    *) die "usage: tests/bench/system-image-distcc.sh [--cpus N] [--jobs N] [--runs N]" ;;
   esac
   shift
 done
@@ -47,7 +50,9 @@ done
 # reach the compiler (and ~root is closed to others).
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/crossboot-bench.XXXXXX")
 # Kept when something failed: the error names logs in it.
-trap 'if [ $? = 0 ]; then rm -rf "$WORK"; else printf "kept %s for its logs\n" "$WORK" >&2; fi' EXIT
+# (and the reference daemon stopped, if it runs)
+trap 'rc=$?; [ -z "${plain_pid:-}" ] || kill "$plain_pid" 2>/dev/null || true
+  if [ "$rc" = 0 ]; then rm -rf "$WORK"; else printf "kept %s for its logs\n" "$WORK" >&2; fi' EXIT
 chmod 755 "$WORK"
 mkdir -p "$WORK/share"
 tar -xf "$OUT/system-image-aarch64.tar.xz" -C "$WORK"
@@ -85,17 +90,29 @@ msg "preprocessing only, in the guest"
 "$WORK/system-image-aarch64/run-emulator.sh" --cpus "$CPUS" --no-scratch --share "$WORK/share" \
   --run cpp.sh --timeout 3600 --console-log "$WORK/cpp.log" >/dev/null ||
   die "the preprocessing run failed (log: $WORK/cpp.log)"
-msg "distcc from the guest ($CPUS CPUs, -P $JOBS, DISTCC_FALLBACK=0)"
 sed -i '1a export DISTCC_FALLBACK=0' "$WORK/share/bench.sh"
-# As many jobs at once as the reference daemon below takes (dev-environment.sh's
-# default is this host's CPUs): the two differ only in the sandbox.
-"$WORK/system-image-aarch64/dev-environment.sh" --cross "$WORK/cross-compiler-aarch64" --cpus "$CPUS" --jobs "$JOBS" \
-  --no-scratch --share "$WORK/share" --run bench.sh --timeout 3600 --console-log "$WORK/distcc.log" \
-  >/dev/null 2>"$WORK/dev-env.err" || die "the distcc run failed (log: $WORK/distcc.log)"
-jobs_done=$(cat "$WORK"/system-image-aarch64/distcc/*/distccd.log | grep -c COMPILE_OK || true)
-[ "$jobs_done" = "$FILES" ] || die "distccd ran $jobs_done jobs, not $FILES"
-msg "distcc without the sandbox: one distccd daemon on 127.0.0.1 (the reference)"
 IMGDIR="$WORK/system-image-aarch64"
+
+# sandboxed RUN: the guest's distcc through dev-environment.sh, each job in
+# its sandbox; as many jobs at once as the reference daemon below takes
+# (dev-environment.sh's default is this host's CPUs): the two differ only
+# in the sandbox. Prints the guest's seconds.
+sandboxed() {
+  local log
+  "$IMGDIR/dev-environment.sh" --cross "$WORK/cross-compiler-aarch64" --cpus "$CPUS" --jobs "$JOBS" \
+    --no-scratch --share "$WORK/share" --run bench.sh --timeout 3600 --console-log "$WORK/distcc.$1.log" \
+    >/dev/null 2>"$WORK/dev-env.err" || die "the distcc run failed (log: $WORK/distcc.$1.log)"
+  # (each run a state directory of its own; the logs emptied after each run,
+  # not removed: a job needs its file)
+  cat "$IMGDIR"/distcc/*/distccd.log >"$WORK/distccd.$1.log"
+  for log in "$IMGDIR"/distcc/*/distccd.log; do : >"$log"; done
+  [ "$(grep -c COMPILE_OK "$WORK/distccd.$1.log" || true)" = "$FILES" ] ||
+    die "distccd ran not $FILES jobs (see $WORK/distccd.$1.log)"
+  seconds_from "$WORK/distcc.$1.log"
+}
+
+# The reference: the same distccd as one daemon on 127.0.0.1, no sandbox,
+# reached through run-emulator.sh's --distcc forward.
 triplet=$(sed -n 's/^TRIPLET=//p' "$IMGDIR/target.conf")
 plain_state=$(mktemp -d "$WORK/plain.XXXXXX")
 chmod 755 "$plain_state"
@@ -113,14 +130,31 @@ DISTCC_CMDLIST="$WORK/plain.cmdlist" DISTCC_CMDLIST_NUMWORDS=1 "$IMGDIR/bin/dist
   --log-file "$WORK/plain-distccd.log" --log-level info &
 plain_pid=$!
 sleep 1
-"$IMGDIR/run-emulator.sh" --cpus "$CPUS" --no-scratch --share "$WORK/share" \
-  --distcc "127.0.0.1:$plain_port/$JOBS" --run bench.sh --timeout 3600 --console-log "$WORK/plain.log" \
-  >/dev/null || { kill "$plain_pid"; die "the unsandboxed distcc run failed (log: $WORK/plain.log)"; }
+# plain RUN: the guest's distcc through the reference daemon; its seconds.
+plain() {
+  local before
+  before=$(grep -c COMPILE_OK "$WORK/plain-distccd.log" || true)
+  "$IMGDIR/run-emulator.sh" --cpus "$CPUS" --no-scratch --share "$WORK/share" \
+    --distcc "127.0.0.1:$plain_port/$JOBS" --run bench.sh --timeout 3600 --console-log "$WORK/plain.$1.log" \
+    >/dev/null || die "the unsandboxed distcc run failed (log: $WORK/plain.$1.log)"
+  [ $(($(grep -c COMPILE_OK "$WORK/plain-distccd.log" || true) - before)) = "$FILES" ] ||
+    die "the reference distccd ran not $FILES jobs (see $WORK/plain-distccd.log)"
+  seconds_from "$WORK/plain.$1.log"
+}
+
+# Interleaved, RUNS times each; medians.
+distcc_runs=() plain_runs=()
+for r in $(seq "$RUNS"); do
+  msg "run $r/$RUNS: distcc from the guest, sandboxed ($CPUS CPUs, -P $JOBS, DISTCC_FALLBACK=0)"
+  t=$(sandboxed "$r"); distcc_runs+=("$t")
+  msg "run $r/$RUNS: distcc without the sandbox: one distccd daemon on 127.0.0.1 (the reference)"
+  t=$(plain "$r"); plain_runs+=("$t")
+done
 kill "$plain_pid" 2>/dev/null || true
 wait "$plain_pid" 2>/dev/null || true
-plain_jobs=$(grep -c COMPILE_OK "$WORK/plain-distccd.log" || true)
-[ "$plain_jobs" = "$FILES" ] || die "the reference distccd ran $plain_jobs jobs, not $FILES"
-plain_s=$(seconds_from "$WORK/plain.log")
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+distcc_s=$(median "${distcc_runs[@]}")
+plain_s=$(median "${plain_runs[@]}")
 
 # One job's sandbox as qemu starts it for a connection (STATE/job --args
 # STATE/job.args: distccd --inetd in it, reading an empty connection),
@@ -145,12 +179,13 @@ cross_s=$(cd "$WORK/share/zlib" && s=$(date +%s.%N) &&
   awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 
 native_s=$(seconds_from "$WORK/native.log")
-distcc_s=$(seconds_from "$WORK/distcc.log")
 cpp_s=$(seconds_from "$WORK/cpp.log")
 printf '%d files of zlib %s, -O2, -P %s; guest: %s CPUs under TCG (%s)\n' "$FILES" \
   "$(manifest_get zlib version)" "$JOBS" "$CPUS" "$(sed -n 's/^CPU=//p' "$WORK/system-image-aarch64/target.conf")"
 printf '%-18s %8s s\n' native "$native_s" "distcc (sandboxed)" "$distcc_s" \
   "distcc (no sandbox)" "$plain_s" cross "$cross_s" "cpp-only" "$cpp_s"
+printf 'distcc runs (median of %s, interleaved): sandboxed %s s; no sandbox %s s\n' "$RUNS" \
+  "${distcc_runs[*]}" "${plain_runs[*]}"
 awk -v d="$distcc_s" -v u="$plain_s" 'BEGIN {
   printf "sandbox / no sandbox: %.3f (%+.1f%% of the distcc time)\n", d / u, 100 * (d - u) / u }'
 printf 'one job sandbox as a connection starts it (distccd in it), made and gone: %s ms (%s ms CPU); distccd --version alone: %s ms (%s ms CPU)\n' \
