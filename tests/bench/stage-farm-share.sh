@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/bench/stage-farm-share.sh [--target NAME] [--cache DIR] [STAGE...]
+# tests/bench/stage-farm-share.sh [--target NAME] [--cache DIR] [--summary] [STAGE...]
 #
 # Would a build farm (issue 20's compile hosts) pay for the toolchain's own
 # stages, as it does for the kernel? For each STAGE (default: cross, the
@@ -23,6 +23,7 @@
 # the compiles that removing others would let overlap, are not in it. The
 # stage's compiles ccache does not see (the target libraries, by the xgcc
 # the stage builds) count as no compile: no host has that compiler.
+# --summary prints the figures again from the logs a run kept.
 # It rebuilds the stages in the cache (the same bits: the engine's keys do
 # not change), so run it on a quiet machine. Gates nothing.
 set -euo pipefail
@@ -30,12 +31,13 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 
-USAGE="usage: tests/bench/stage-farm-share.sh [--target NAME] [--cache DIR] [STAGE...]"
-TARGET=aarch64 CACHE_ARGS=() STAGES=()
+USAGE="usage: tests/bench/stage-farm-share.sh [--target NAME] [--cache DIR] [--summary] [STAGE...]"
+TARGET=aarch64 CACHE_ARGS=() STAGES=() SUMMARY=0
 while [ $# -gt 0 ]; do
   case $1 in
     --target) TARGET=${2:?--target needs a name}; shift ;;
     --cache) CACHE_ARGS=(--cache "${2:?--cache needs a directory}"); shift ;;
+    --summary) SUMMARY=1 ;;
     -*) die "$USAGE" ;;
     *) [[ $1 =~ ^[a-z][a-z0-9-]*$ ]] || die "not a stage name: $1"; STAGES+=("$1") ;;
   esac
@@ -71,12 +73,13 @@ jobs() {
       if (cs[p] != "" && ce[p] != "") {
         exe = ex[p]; sub(/.*\//, "", exe)
         kind = (src[p] ~ /(^|\/)conftest\.c/) ? "conftest" : (exe ~ ("^" triplet "-(gcc|g\\+\\+|cc|c\\+\\+)$") ? "farm" : "local")
-        printf "%.6f %.6f %.6f %s\n", cs[p], ce[p], (pe[p] != "" ? pe[p] - ps[p] : 0), kind
+        printf "%.6f %.6f %.6f %s\n", cs[p], ce[p], (pe[p] != "" && ps[p] != "" ? pe[p] - ps[p] : 0), kind
       }
       delete cs[p]; delete ce[p]; delete ps[p]; delete pe[p]; delete ex[p]; delete src[p]; delete wait[p]
     }
     {
-      p = $2; t = ts($1); $1 = $2 = $3 = ""; line = substr($0, 4)
+      # "[TIME PID ] MESSAGE", or "[TIME PID] MESSAGE" once the pid is wide
+      p = $2; sub(/\]$/, "", p); t = ts($1); line = substr($0, index($0, "]") + 2)
       if (wait[p]) { ce[p] = t; wait[p] = 0 }
       if (line ~ /^Command line: /) { finish(p); cs[p] = ""; ce[p] = "" }
       else if (line ~ /^Source file: /) src[p] = substr(line, 14)
@@ -120,6 +123,15 @@ summarize() {
     }'
 }
 
+# --summary: the figures again from the logs a run kept; nothing built.
+if [ "$SUMMARY" = 1 ]; then
+  for s in "${STAGES[@]}"; do
+    if [ ! -s "$B/$s.ccache.log" ] || [ ! -s "$B/$s.wall" ]; then die "$s: no kept log in $B (run without --summary)"; fi
+    summarize "$s" "$(cat "$B/$s.wall")" "$B/$s.ccache.log"
+  done
+  exit 0
+fi
+
 for s in "${STAGES[@]}"; do
   log="$B/$s.ccache.log"
   rm -f "$log"
@@ -129,5 +141,6 @@ for s in "${STAGES[@]}"; do
     >"$B/$s.build.log" 2>&1 || die "$s: the build failed (see $B/$s.build.log)"
   wall=$((SECONDS - start))
   [ -s "$log" ] || die "$s: ccache logged nothing (is ccache in the stage's compilers?)"
+  printf '%s\n' "$wall" >"$B/$s.wall"
   summarize "$s" "$wall" "$log" | tee "$B/$s.summary"
 done
