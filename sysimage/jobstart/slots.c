@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +91,17 @@ static long wait_any(const char *dir, int *fds, long n, long wall)
 	return k;
 }
 
+/* room_for N: a soft limit on open files of at least N where the hard one allows. */
+static void room_for(long n)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= (rlim_t)n)
+		return;
+	r.rlim_cur = (r.rlim_max == RLIM_INFINITY || r.rlim_max > (rlim_t)n) ? (rlim_t)n : r.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &r); /* short of it, open_slot says so */
+}
+
 void take_slot(const struct job_options *o)
 {
 	int *fds;
@@ -101,7 +113,10 @@ void take_slot(const struct job_options *o)
 		return;
 	if (lock_one(o->slots, "wait", o->jobs * 2) < 0)
 		die("refused: %ld connections already wait", o->jobs * 2);
-	/* The run slots stay open while waiting: only a job's end closes one. */
+	/* The run slots stay open while waiting: only a job's end closes one
+	 * (up to 4096 of them: room made under the hard limit; the job's side
+	 * sets its own). */
+	room_for(o->jobs + 16);
 	fds = calloc((size_t)o->jobs, sizeof(*fds));
 	if (!fds)
 		die("out of memory");

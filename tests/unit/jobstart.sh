@@ -174,6 +174,21 @@ if [ "$out" = ran ]; then
   check "control: with no slot freed early, the waiter waits (${t} s, both held 4 s)" \
     awk -v t="$t" 'BEGIN { exit !(t >= 2.5) }'
   sleep 2  # (the 6 s holder of the first case, gone)
+  # A waiter keeps every run slot open: with --jobs 1100 more than a soft
+  # limit of 1024 open files, which it raises under the hard one. All 1100
+  # held 2 s by perl; the waiter must get one when they free.
+  if command -v perl >/dev/null && { [ "$(ulimit -H -n)" = unlimited ] || [ "$(ulimit -H -n)" -ge 1200 ]; }; then
+    rm -rf "$SL"; mkdir -m 700 "$SL"
+    ( cd "$SL" && touch run.{1..1100} wait.{1..2200} )
+    ( ulimit -S -n "$(ulimit -H -n)"
+      exec perl -e 'use Fcntl ":flock"; my @h; for (1 .. 1100) { open(my $f, "<", "$ARGV[0]/run.$_") or die;
+        flock($f, LOCK_EX) or die; push @h, $f } sleep 2' "$SL" ) &
+    sleep 0.5
+    out=$( ulimit -S -n 1024; "$JS" --slots "$SL" --jobs 1100 --wall 20 --scratch /run --tmpfs size=1m --procs 10 \
+      "${AS[@]}" -- /bin/echo ran </dev/null 2>&1 | tail -n 1 ) || true
+    wait
+    check "a waiter with 1100 slots and a soft limit of 1024 open files gets one ($out)" test "$out" = ran
+  else skip "1100 slots" "no perl, or a hard limit on open files under 1200"; fi
 else skip "the starter run directly" "the job did not start here"; fi
 
 # valgrind: the starter's own report (one log per process: %p).
