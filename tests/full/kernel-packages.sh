@@ -34,7 +34,10 @@ build_and_check() {
   binfmt_disable qemu-aarch64
   check "$name: aarch64 binfmt emulation is off during the build" \
     bash -c '! grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64'
-  if "$TOP/scripts/kernel-debs.sh" --distro "$DISTRO" --size test "$tree" >"$log" 2>&1; then
+  # A progress line every 5 s, not 60: a build that kbuild finds nearly up to
+  # date (the scripts changed, the tree not) can take under a minute and
+  # must still show one.
+  if CROSSBOOT_PROGRESS_SECONDS=5 "$TOP/scripts/kernel-debs.sh" --distro "$DISTRO" --size test "$tree" >"$log" 2>&1; then
     ok "$name: the test-size tickless packages cross-build with emulation off ($((SECONDS - start))s)"
   else
     binfmt_aarch64 >/dev/null || true
