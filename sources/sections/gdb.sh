@@ -48,8 +48,10 @@ gdb_expat() {
 # gdb_configure NAME [OPTION...]: gdb's top-level configure in
 # $STAGE_WORK/NAME for TARGET_TRIPLET, with what neither gdb needs left out.
 gdb_configure() {
-  local name=$1 src; shift
+  local name=$1 src cross; shift
   src=$(source_dir gdb)
+  cross=$(configure_build_arg "$@")
+  [ -z "$cross" ] || set -- "$cross" "$@"
   mkdir -p "$STAGE_WORK/$name"
   (cd "$STAGE_WORK/$name" && run_logged "$name-configure" "$src/configure" \
     --prefix="$GDB_PREFIX" --target="$TARGET_TRIPLET" \

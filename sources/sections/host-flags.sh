@@ -41,8 +41,29 @@ tc_init_static() {
 
 # tc_host_args: configure arguments for programs that run on TC_HOST (in TC_ARGS).
 tc_host_args() {
-  local cflags; cflags=$(build_cflags)
+  local cflags build; cflags=$(build_cflags)
   TC_ARGS=(${TC_HOST:+--host="$TC_HOST"} CC="$TC_CC" CXX="$TC_CXX" CFLAGS="$cflags"
     CXXFLAGS="$cflags" ${TC_LDFLAGS:+LDFLAGS="$TC_LDFLAGS"})
+  build=$(configure_build_arg "${TC_ARGS[@]}")
+  [ -z "$build" ] || TC_ARGS=("$build" "${TC_ARGS[@]}")
+}
+
+# configure_build_arg CONFIGURE-ARG...: --build=TRIPLET (the build machine's
+# gcc's) when the arguments name a --host of another CPU than this machine's
+# and no --build; else nothing. Given --host alone, autoconf runs a test
+# program to decide whether it cross-compiles: with qemu-user registered in
+# binfmt_misc the program runs, configure's run tests then run under
+# emulation, and what was built depended on the build machine's binfmt
+# state (the native stage's cc1 got MPFR's thread-local storage or not, so
+# two builds of one release differed). A host of this CPU
+# (x86_64-linux-musl) still runs its tests natively, as before.
+configure_build_arg() {
+  local a host=''
+  for a in "$@"; do
+    case $a in --build=*) return 0 ;; --host=*) host=${a#--host=} ;; esac
+  done
+  if [ -n "$host" ] && [ "${host%%-*}" != "$(uname -m)" ]; then
+    printf -- '--build=%s\n' "$(gcc -dumpmachine)"
+  fi
 }
 
