@@ -19,9 +19,13 @@ stage_build() {
   # host-cc's tools make host programs; cross's are the target's as and ld,
   # which gcc's configure asks what they support.
   export PATH="$hostcc/bin:$cross/bin:$PATH"
-  # A host-cc rebuilt from the same inputs has a new mtime but an identical
-  # driver: let ccache see that.
-  export CCACHE_COMPILERCHECK=content
+  # ccache knows the compilers by the keys of the stages that made them: a
+  # host-cc rebuilt from the same inputs (a new mtime) still hits, and one
+  # whose cc1 changed misses even where its driver is byte for byte the same
+  # (ccache's "content" check hashes the driver only); the build machine's
+  # gcc (the generator programs') by its version line.
+  CCACHE_COMPILERCHECK="string:host-cc ${hostcc##*/} cross ${cross##*/} $(gcc -v 2>&1 | tail -n 1)"
+  export CCACHE_COMPILERCHECK
   canadian_toolchain "$HOST_TRIPLET" "$cross"
   tc_tidy "$STAGE_OUT"
   check_static_host_programs "$STAGE_OUT"

@@ -12,8 +12,13 @@ HOST_TRIPLET=x86_64-linux-musl
 
 stage_build() {
   local libs="$STAGE_WORK/host-libs"
-  PATH="$(dep_dir host-cc)/bin:$(dep_dir cross)/bin:$PATH"
-  export CCACHE_COMPILERCHECK=content
+  local hostcc cross
+  hostcc=$(dep_dir host-cc)
+  cross=$(dep_dir cross)
+  PATH="$hostcc/bin:$cross/bin:$PATH"
+  # The compilers known to ccache by their stages' keys (see stages/canadian.sh).
+  CCACHE_COMPILERCHECK="string:host-cc ${hostcc##*/} cross ${cross##*/} $(gcc -v 2>&1 | tail -n 1)"
+  export CCACHE_COMPILERCHECK
   tc_init_static "$TARGET_TRIPLET" "$HOST_TRIPLET" "$libs"
   tc_host_libs "$libs"
   gdb_ncurses "$libs"
