@@ -76,10 +76,46 @@ ubuntu_checks() {
   else not_ok "ubuntu: Descriptions say 64 bit x86: $x86"; fi
   check "ubuntu: the flavour's image says ARMv8, as a native build's does" \
     bash -c 'for d; do dpkg-deb -f "$d" Package | grep -q "^linux-image" || continue; dpkg-deb -f "$d" Description | grep -q ARMv8 && exit 0; done; exit 1' _ "$@"
+  control_fidelity "$@"
 }
 
+# control_fidelity DEB...: each package's whole control against its stanza
+# in debian/control as the tree's packaging (the build's copy, the flavour
+# in it) generates it afresh for arm64, in the build chroot
+# (tests/helpers/control_compare.py says what may differ). The control:
+# against the control generated for amd64, the build machine's
+# architecture, the same packages must fail (the Descriptions name it).
+control_fidelity() {
+  local work arch out
+  work="$CACHE/kernel/aarch64/$(basename "$(realpath "$CROSSBOOT_FOCAL_TREE")")-$DISTRO-test"
+  local pkg="$SCRATCH/packaging" compare="$TOP/tests/helpers/control_compare.py"
+  rm -rf "$pkg" && mkdir -p "$pkg"
+  # The packaging only: not the build's objects and staging directories.
+  tar -C "$work/src" --exclude=./debian/build --exclude='./debian/linux-*' --exclude=./debian/tmp \
+    -cf - ./debian ./debian.master | tar -C "$pkg" -xf -
+  for arch in arm64 amd64; do
+    rm -f "$pkg/debian/control"
+    if ! "$TOP/scripts/in-chroot.sh" --bind "$pkg:/build" "$TOP/out/aarch64/build-chroot/root" \
+        sh -c 'cd /build && dpkg-architecture -a"$1" -c make -s -f debian/rules debian/control' _ "$arch" \
+        >"$SCRATCH/control-$arch.log" 2>&1; then
+      not_ok "ubuntu: the tree generates debian/control for $arch"; tail -n 5 "$SCRATCH/control-$arch.log" | sed 's/^/#   /'
+      return
+    fi
+    cp "$pkg/debian/control" "$SCRATCH/control.$arch"
+  done
+  if out=$(python3 "$compare" "$SCRATCH/control.arm64" arm64 "$@" 2>&1); then
+    ok "ubuntu: each package's whole control is what the tree generates for arm64 ($# packages)"
+  else
+    not_ok "ubuntu: controls differ from what the tree generates for arm64"; grep -v '^ok ' <<<"$out" | sed 's/^/#   /'
+  fi
+  check "ubuntu: the control: against the tree's control for amd64 they differ (Description)" \
+    bash -c '! out=$(python3 "$1" "$2" arm64 "${@:3}") && grep -q "^bad .*Description: " <<<"$out"' _ "$compare" "$SCRATCH/control.amd64" "$@"
+}
+
+settings_init   # CACHE: the work directories' home
 if ! why=$(binfmt_aarch64); then skip "kernel packages" "$why"; finish; fi
-trap 'binfmt_aarch64 >/dev/null || true' EXIT
+scratch
+trap 'binfmt_aarch64 >/dev/null || true; rm -rf "$SCRATCH"' EXIT
 # The roots first (the target root's packages are configured under qemu-user).
 for s in build-chroot target-root; do
   "$TOP/build.sh" --distro "$DISTRO" aarch64 "$s" >/dev/null 2>&1 || { not_ok "the $s stage builds"; finish; }
