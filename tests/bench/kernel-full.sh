@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/bench/kernel-full.sh [--distro NAME] [--change SETTING] [--kill-at PERCENT] TREE
+# tests/bench/kernel-full.sh [--distro NAME] [--change SETTING] [--source FILE] [--kill-at PERCENT] TREE
 #
 # The full-size kernel measurement (too long for any test tier: hours on 2
 # cores), on an Ubuntu tree such as the focal snapshot, with DRM_AMDGPU off
@@ -14,7 +14,10 @@
 #  3. check:  scripts/kernel-check.sh on the packages (sizes against the
 #             reference's, perf in the booted guest, BTF);
 #  4. change: one setting changed (default CONFIG_MAGIC_SYSRQ_DEFAULT_ENABLE=0x1,
-#             which one source file reads) and the packages built again.
+#             which one source file reads) and the packages built again;
+#  5. source: one source file of the tree (default kernel/sched/core.c)
+#             touched, as an edit would, and the packages built again (the
+#             same setting kept); its time is put back afterwards.
 # Each phase's wall time, objects compiled and log go to
 # out/bench/kernel-full/; a phase already done is not run again, and one cut
 # short (a lost session) adds its time to the next try's, so the whole
@@ -26,12 +29,13 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=scripts/kernel/progress.sh
 . "$TOP/scripts/kernel/progress.sh"
 
-USAGE="usage: tests/bench/kernel-full.sh [--distro NAME] [--change SETTING] [--kill-at PERCENT] TREE"
-DISTRO=bullseye CHANGE=CONFIG_MAGIC_SYSRQ_DEFAULT_ENABLE=0x1 KILL_AT=60 TREE=''
+USAGE="usage: tests/bench/kernel-full.sh [--distro NAME] [--change SETTING] [--source FILE] [--kill-at PERCENT] TREE"
+DISTRO=bullseye CHANGE=CONFIG_MAGIC_SYSRQ_DEFAULT_ENABLE=0x1 SOURCE=kernel/sched/core.c KILL_AT=60 TREE=''
 while [ $# -gt 0 ]; do
   case $1 in
     --distro) DISTRO=${2:?--distro needs a name}; shift ;;
     --change) CHANGE=${2:?--change needs CONFIG_X=VALUE}; shift ;;
+    --source) SOURCE=${2:?--source needs a file of the tree}; shift ;;
     --kill-at) KILL_AT=${2:-}; [[ $KILL_AT =~ ^[1-9][0-9]?$ ]] || die "--kill-at takes 1 to 99"; shift ;;
     -*) die "$USAGE" ;;
     *) [ -z "$TREE" ] || die "$USAGE"; TREE=$1 ;;
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$TREE" ] || [ ! -d "$TREE" ]; then die "$USAGE"; fi
 [[ $CHANGE =~ ^CONFIG_[A-Za-z0-9_]+=[^[:space:]]+$ ]] || die "--change takes CONFIG_X=VALUE"
+[ -f "$TREE/$SOURCE" ] || die "--source: no file $SOURCE in $TREE"
 
 K="$TOP/scripts/kernel-debs.sh"
 B="$TOP/out/bench/kernel-full"
@@ -193,6 +198,19 @@ if ! done_phase change; then
   printf 'change-objects %d\n' "$(compiled)" >>"$RESULTS"
   printf 'change done\n' >>"$RESULTS"
 fi
+if ! done_phase source; then
+  # The file's own time, kept across tries, put back when the phase ends.
+  [ -s "$B/source.mtime" ] || stat -c %Y "$TREE/$SOURCE" >"$B/source.mtime"
+  msg "source: $SOURCE touched (log: $B/source.log)"
+  touch "$TREE/$SOURCE"
+  rc=0
+  timed source "${BUILD[@]:0:${#BUILD[@]}-1}" --fragment "$B/change.config" "$TREE" || rc=$?
+  touch -d "@$(cat "$B/source.mtime")" "$TREE/$SOURCE"
+  [ "$rc" = 0 ] || die "source: the build failed (see $B/source.log)"
+  rm -f "$B/source.mtime"
+  printf 'source-objects %d\n' "$(compiled)" >>"$RESULTS"
+  printf 'source done\n' >>"$RESULTS"
+fi
 
 printf 'full-size kernel build (%s, %s cores):\n' "${TREE##*/}" "$(nproc)"
 printf '  first build until kill -9: %s (%s)\n' "$(duration "$(spent first)")" \
@@ -202,6 +220,8 @@ printf '  resumed build to the end:  %s (%s objects compiled)\n' "$(duration "$(
 printf '  the two together:          %s\n' "$(duration $(($(spent first) + $(spent resume))))"
 printf '  after %s: %s (%s objects compiled)\n' "$CHANGE" "$(duration "$(spent change)")" \
   "$(awk '$1 == "change-objects" { print $2 }' "$RESULTS" | tail -n 1)"
+printf '  after touching %s: %s (%s objects compiled)\n' "$SOURCE" "$(duration "$(spent source)")" \
+  "$(awk '$1 == "source-objects" { print $2 }' "$RESULTS" | tail -n 1)"
 printf '  the resumed build, by phase:\n'
 breakdown resume
 printf '  the rebuild after the change, by phase:\n'
