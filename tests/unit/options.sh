@@ -176,4 +176,14 @@ if refused naive "--cache needs a value, not '--fetch-only' (write --cache=VALUE
   not_ok "control: the refusal check fails on the old parser"
 else ok "control: the refusal check fails on the old parser"; fi
 
+# --version: the release (settings.sh, the one place it is set) and, from a
+# git checkout, the commit; status 0, nothing built.
+release=$(sed -n 's/^CROSSBOOT_VERSION=//p' "$TOP/scripts/settings.sh")
+want="crossboot ${release//./\\.}( \([0-9a-f]{7,}(-dirty)?\))?"
+out=$("$TOP/build.sh" --version 2>&1) && rc=0 || rc=$?
+check "--version: exit 0" test "$rc" = 0
+check "--version: 'crossboot RELEASE', with the commit in a checkout ($out)" grep -Eqx "$want" <<<"$out"
+check "control: another release's line does not pass" bash -c '! grep -Eqx "$1" <<<"crossboot 0.0 (0123456)"' _ "$want"
+expect_fail "--version with an unknown option too is refused" "unknown option" "$TOP/build.sh" --version --bogus
+
 finish

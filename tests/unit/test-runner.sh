@@ -119,4 +119,19 @@ check "build.sh's prerequisites are named before the first test: autoconf (hidde
 path_without "$SCRATCH/bin-all"
 named=$(missing_named "$SCRATCH/prereqs-control" "$SCRATCH/bin-all")
 check "control: with rsync and autoreconf on PATH neither is named" test -z "$(grep -xE 'rsync|autoconf' <<<"$named")"
+
+# Under CI=true a skip is a failure (every prerequisite is installed there),
+# but not one for an input the project does not ship (skip_optional): run.sh's
+# tally, fed a test's lines.
+# tally_of CI LINE...: "PASSED FAILED SKIPPED" and what tally printed.
+tally_of() {
+  bash -c 'eval "$(sed -n "/^tally() {/,/^}/p" "$1")"; PASSED=0 FAILED=0 SKIPPED=0 CI=$2; shift 2
+    tally < <(printf "%s\n" "$@"); echo "$PASSED $FAILED $SKIPPED"' _ "$TOP/tests/run.sh" "$@"
+}
+out=$(tally_of true 'ok a' 'skip b: valgrind is not installed' 'skip c: no focal tree [optional input]')
+check "CI=true: a skip for a missing prerequisite counts as a failure, named" \
+  grep -qx 'not ok (CI=true: a skip counts as a failure) b: valgrind is not installed' <<<"$out"
+check "CI=true: an optional input's skip stays a skip (1 passed, 1 failed, 1 skipped)" grep -qx '1 1 1' <<<"$out"
+check "control: without CI both are skips (1 passed, 0 failed, 2 skipped)" \
+  grep -qx '1 0 2' <<<"$(tally_of '' 'ok a' 'skip b: valgrind is not installed' 'skip c: no focal tree [optional input]')"
 finish
