@@ -21,6 +21,9 @@ check() {
   if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   /'; fi
 }
 
+# has TEXT PATTERN: TEXT has a line matching PATTERN (grep -E); for check.
+has() { grep -Eq -- "$2" <<<"$1"; }
+
 # expect_fail NAME PATTERN CMD...: CMD must fail and print PATTERN (grep -E).
 expect_fail() {
   local name=$1 pat=$2 out rc=0; shift 2

@@ -31,9 +31,7 @@ kc() {
     . "$KDIR/tools-check.sh"; . "$KDIR/dkms-check.sh"
     eval "$CODE"' "$TOP" "$@"
 }
-# has TEXT PATTERN: TEXT has a line matching PATTERN (grep -E).
-has() { grep -Eq -- "$2" <<<"$1"; }
-# lacks TEXT PATTERN: it has none.
+# lacks TEXT PATTERN: TEXT has no line matching PATTERN (grep -E; has is testlib's).
 lacks() { ! grep -Eq -- "$2" <<<"$1"; }
 
 # --- perf's build options ---------------------------------------------------

@@ -54,7 +54,6 @@ record() {
 }
 unchanged() { cmp -s "$A" "$SCRATCH/annotations.orig"; }
 has_line() { grep -qxF -- "$2" "$1"; }
-has() { grep -Eq -- "$2" <<<"$1"; }
 
 # suite LABEL KCONFIG_DIR: every case against one kconfig module.
 suite() {
