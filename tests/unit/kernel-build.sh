@@ -196,6 +196,39 @@ expect_fail "a bad --fragment is one clear error" 'not a Kconfig setting' "$K" -
 expect_fail "--signing-key without a key is one clear error" 'no such readable file' "$K" --signing-key "$S/nokey.pem" "$S/ktree"
 expect_fail "a directory that is no kernel tree is one clear error" 'is not a kernel source tree' "$K" "$S"
 
+# --check's prerequisites come before anything is built: with the target's
+# qemu-system missing (a PATH without it) the command stops with one error
+# naming its package, and never reaches build.sh (a stub in a copy of this
+# checkout, which says when it is called); the control, with a qemu there
+# (a stand-in: nothing boots), reaches it. Needs root (the checks do).
+qemu_first() {
+  local copy="$S/copy" bin="$S/noqemu" d f
+  mkdir -p "$copy" "$bin" "$S/fakeqemu" "$S/vtree/scripts/package" "$S/kcache"
+  ln -s /bin/true "$S/fakeqemu/qemu-system-aarch64"
+  printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\nEXTRAVERSION =\n' >"$S/vtree/Makefile"
+  rsync -a --exclude=/out --exclude=/.git "$TOP/" "$copy/"
+  printf '#!/bin/sh\necho "STUB build.sh $*"; exit 3\n' >"$copy/build.sh"
+  for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+    for f in "$d"/*; do
+      [ "${f##*/}" = qemu-system-aarch64 ] || [ -e "$bin/${f##*/}" ] || ln -s "$f" "$bin/${f##*/}"
+    done
+  done
+  expect_fail "--check: a missing qemu-system stops the command before anything is built" \
+    'missing host packages: qemu-system-arm' \
+    env PATH="$bin" OFFLINE=1 CROSSBOOT_CACHE="$S/kcache" "$copy/scripts/kernel-debs.sh" --check "$S/vtree"
+  local out
+  out=$(env PATH="$bin" OFFLINE=1 CROSSBOOT_CACHE="$S/kcache" "$copy/scripts/kernel-debs.sh" --check "$S/vtree" 2>&1) || true
+  check "--check: ... and build.sh was not run" test "${out//STUB build.sh/}" = "$out"
+  out=$(env PATH="$S/fakeqemu:$bin" OFFLINE=1 CROSSBOOT_CACHE="$S/kcache" "$copy/scripts/kernel-debs.sh" --check "$S/vtree" 2>&1) || true
+  check "control: with qemu-system-aarch64 there, the same command goes on to build.sh build-chroot" \
+    has "$out" '^STUB build.sh --distro [a-z]+ aarch64 build-chroot$'
+}
+if [ "$(id -u)" != 0 ]; then
+  skip "--check's prerequisites before the build" "needs root (the kernel checks do)"
+else
+  qemu_first
+fi
+
 # --- the same packages from two builds (upstream trees) -------------------------
 # The chroot's environment starts empty: the build script exports
 # SOURCE_DATE_EPOCH before bindeb-pkg (dpkg-deb's times), and 6.1's
