@@ -199,7 +199,7 @@ expect_fail "a directory that is no kernel tree is one clear error" 'is not a ke
 # --check's prerequisites come before anything is built: with the target's
 # qemu-system missing (a PATH without it) the command stops with one error
 # naming its package, and never reaches build.sh (a stub in a copy of this
-# checkout, which says when it is called); the control, with a qemu there
+# checkout, which says and marks when it is called); the control, with a qemu there
 # (a stand-in: nothing boots), reaches it. Needs root (the checks do).
 qemu_first() {
   local copy="$S/copy" bin="$S/noqemu" d f
@@ -207,7 +207,7 @@ qemu_first() {
   ln -s /bin/true "$S/fakeqemu/qemu-system-aarch64"
   printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\nEXTRAVERSION =\n' >"$S/vtree/Makefile"
   rsync -a --exclude=/out --exclude=/.git "$TOP/" "$copy/"
-  printf '#!/bin/sh\necho "STUB build.sh $*"; exit 3\n' >"$copy/build.sh"
+  printf '#!/bin/sh\necho "STUB build.sh $*"; : >"$0.ran"; exit 3\n' >"$copy/build.sh"
   for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
     for f in "$d"/*; do
       [ "${f##*/}" = qemu-system-aarch64 ] || [ -e "$bin/${f##*/}" ] || ln -s "$f" "$bin/${f##*/}"
@@ -216,9 +216,8 @@ qemu_first() {
   expect_fail "--check: a missing qemu-system stops the command before anything is built" \
     'missing host packages: qemu-system-arm' \
     env PATH="$bin" OFFLINE=1 CROSSBOOT_CACHE="$S/kcache" "$copy/scripts/kernel-debs.sh" --check "$S/vtree"
+  check "--check: ... and build.sh was not run" test ! -e "$copy/build.sh.ran"
   local out
-  out=$(env PATH="$bin" OFFLINE=1 CROSSBOOT_CACHE="$S/kcache" "$copy/scripts/kernel-debs.sh" --check "$S/vtree" 2>&1) || true
-  check "--check: ... and build.sh was not run" test "${out//STUB build.sh/}" = "$out"
   out=$(env PATH="$S/fakeqemu:$bin" OFFLINE=1 CROSSBOOT_CACHE="$S/kcache" "$copy/scripts/kernel-debs.sh" --check "$S/vtree" 2>&1) || true
   check "control: with qemu-system-aarch64 there, the same command goes on to build.sh build-chroot" \
     has "$out" '^STUB build.sh --distro [a-z]+ aarch64 build-chroot$'
